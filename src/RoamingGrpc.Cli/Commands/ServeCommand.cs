@@ -1,0 +1,95 @@
+using System.CommandLine;
+using Microsoft.AspNetCore.Builder;
+using RoamingGrpc.Endpoint.Hosting;
+
+namespace RoamingGrpc.Cli.Commands;
+
+/// <summary>
+/// <c>roaming serve</c>: runs one endpoint. Every flag maps to a <c>Roaming:*</c> setting, which can equally come
+/// from the JSON file given by <c>--config</c> or from environment variables (<c>Roaming__PartyId</c>); flags win.
+/// </summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var configOption = new Option<FileInfo>("--config") { Description = "JSON configuration file with a \"Roaming\" section." };
+        var roleOption = new Option<string>("--role") { Description = "Roaming:Role - cso or csp." };
+        roleOption.AcceptOnlyFromAmong("cso", "csp");
+        var partyOption = new Option<string>("--party") { Description = "Roaming:PartyId - operator id (cso) or provider id (csp)." };
+        var listenOption = new Option<string>("--listen") { Description = "Roaming:Listen - HOST:PORT to listen on." };
+        var certOption = new Option<DirectoryInfo>("--cert") { Description = "Roaming:CertificateDirectory - cert.pem, key.pem, ca.pem." };
+        var dbOption = new Option<FileInfo>("--db") { Description = "Roaming:Database - SQLite file." };
+        var revocationOption = new Option<FileInfo>("--revocations") { Description = "Roaming:RevocationFile - revoked serial numbers, one per line." };
+        var publicUrlOption = new Option<string>("--public-url") { Description = "Roaming:PublicUrl - the https URL partners reach this endpoint by." };
+        var partnerOption = new Option<string[]>("--partner")
+        {
+            Description = "A partner as ROLE:PARTY[@URL], e.g. csp:DE-8EO@https://localhost:7444 (repeatable; replaces Roaming:Partners).",
+        };
+        var command = new Command("serve", "Run a roaming endpoint (CSO or CSP).")
+        {
+            configOption, roleOption, partyOption, listenOption, certOption, dbOption, revocationOption, publicUrlOption, partnerOption,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            void Set(string key, string? value)
+            {
+                if (value is not null)
+                {
+                    overrides[$"{RoamingEndpointOptions.SectionName}:{key}"] = value;
+                }
+            }
+
+            Set(nameof(RoamingEndpointOptions.Role), parse.GetValue(roleOption));
+            Set(nameof(RoamingEndpointOptions.PartyId), parse.GetValue(partyOption));
+            Set(nameof(RoamingEndpointOptions.Listen), parse.GetValue(listenOption));
+            Set(nameof(RoamingEndpointOptions.CertificateDirectory), parse.GetValue(certOption)?.FullName);
+            Set(nameof(RoamingEndpointOptions.Database), parse.GetValue(dbOption)?.FullName);
+            Set(nameof(RoamingEndpointOptions.RevocationFile), parse.GetValue(revocationOption)?.FullName);
+            Set(nameof(RoamingEndpointOptions.PublicUrl), parse.GetValue(publicUrlOption));
+            var partners = parse.GetValue(partnerOption) ?? [];
+            for (var i = 0; i < partners.Length; i++)
+            {
+                if (!TryParsePartner(partners[i], out var role, out var party, out var url))
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--partner '{partners[i]}' is not ROLE:PARTY[@URL].").ConfigureAwait(false);
+                    return 2;
+                }
+
+                Set($"Partners:{i}:Role", role);
+                Set($"Partners:{i}:PartyId", party);
+                Set($"Partners:{i}:Url", url);
+            }
+
+            WebApplication app;
+            try
+            {
+                app = RoamingEndpointHost.Build(parse.GetValue(configOption)?.FullName, overrides);
+            }
+            catch (InvalidOperationException ex)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+                return 2;
+            }
+
+            await using (app.ConfigureAwait(false))
+            {
+                await app.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    private static bool TryParsePartner(string text, out string role, out string party, out string? url)
+    {
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        var identity = at >= 0 ? text[..at] : text;
+        url = at >= 0 ? text[(at + 1)..] : null;
+        var colon = identity.IndexOf(':', StringComparison.Ordinal);
+        role = colon > 0 ? identity[..colon] : string.Empty;
+        party = colon > 0 ? identity[(colon + 1)..] : string.Empty;
+        return colon > 0 && party.Length > 0 && (url is null || url.Length > 0);
+    }
+}

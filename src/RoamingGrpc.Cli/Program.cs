@@ -1,0 +1,3 @@
+using RoamingGrpc.Cli;
+
+return await RoamingCommandLine.Create().Parse(args).InvokeAsync().ConfigureAwait(false);

@@ -1,0 +1,78 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace RoamingGrpc.Domain.Identifiers;
+
+/// <summary>
+/// A charging station operator id <c>CC*OOO</c> such as <c>DE*ABC</c>: an ISO 3166-1 alpha-2 country code and a
+/// party code of three letters or digits. Input is case-insensitive and the <c>*</c> is optional (<c>deabc</c> is
+/// <c>DE*ABC</c>); a <c>-</c> is a <see cref="IdentifierError.WrongSeparator"/>. Equal ids compare equal whatever
+/// their input spelling.
+/// </summary>
+public sealed record OperatorId
+{
+    private readonly string _text;
+
+    private OperatorId(CountryCode country, string partyCode)
+    {
+        Country = country;
+        PartyCode = partyCode;
+        _text = string.Concat(country.Value, "*", partyCode);
+    }
+
+    /// <summary>The country the operator id is registered in.</summary>
+    public CountryCode Country { get; }
+
+    /// <summary>The three upper-case letters or digits after the country, e.g. <c>ABC</c>.</summary>
+    public string PartyCode { get; }
+
+    /// <summary>Parses an operator id or throws <see cref="InvalidIdentifierException"/> saying why it is malformed.</summary>
+    public static OperatorId Parse(string? value) =>
+        TryParseCore(value, out var result, out var failure)
+            ? result
+            : throw failure.ToException(IdentifierKind.Operator, value);
+
+    /// <summary>Parses an operator id; false when it is malformed.</summary>
+    public static bool TryParse(string? value, [NotNullWhen(true)] out OperatorId? result) =>
+        TryParseCore(value, out result, out _);
+
+    /// <summary>Parses an operator id; false with the class of malformation in <paramref name="error"/>.</summary>
+    public static bool TryParse(string? value, [NotNullWhen(true)] out OperatorId? result, out IdentifierError error)
+    {
+        var parsed = TryParseCore(value, out result, out var failure);
+        error = failure.Error;
+        return parsed;
+    }
+
+    /// <summary>Builds the operator id that an EVSE id starts with (already validated by the caller).</summary>
+    internal static OperatorId FromParts(CountryCode country, string value, int partyStart) =>
+        new(country, IdentifierText.ToUpper(value, partyStart, PartyPrefix.PartyCodeLength));
+
+    /// <inheritdoc />
+    public bool Equals(OperatorId? other) => other is not null && string.Equals(_text, other._text, StringComparison.Ordinal);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => _text.GetHashCode(StringComparison.Ordinal);
+
+    /// <summary>The canonical form, e.g. <c>DE*ABC</c>.</summary>
+    public override string ToString() => _text;
+
+    private static bool TryParseCore(string? value, [NotNullWhen(true)] out OperatorId? result, out ParseFailure failure)
+    {
+        result = null;
+        if (!IdentifierText.TryCheckCommon(value, out failure)
+            || !PartyPrefix.TryRead(value!, IdentifierText.Star, out var country, out var partyStart, out failure))
+        {
+            return false;
+        }
+
+        if (partyStart + PartyPrefix.PartyCodeLength != value!.Length)
+        {
+            // More than three characters after the country: the party code is too long (or has trailing text).
+            failure = new(IdentifierError.InvalidPartyCode, partyStart);
+            return false;
+        }
+
+        result = FromParts(country, value, partyStart);
+        return true;
+    }
+}

@@ -1,0 +1,59 @@
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Identifiers;
+using RoamingGrpc.Domain.Parties;
+
+namespace RoamingGrpc.Endpoint.Errors;
+
+/// <summary>Checks of request fields shared by every service, each failing with INVALID_ARGUMENT naming the field.</summary>
+public static class RequestFields
+{
+    /// <summary>Longest accepted request id.</summary>
+    public const int MaxRequestIdLength = 128;
+
+    /// <summary>A request id: required, at most 128 printable ASCII characters.</summary>
+    public static string RequestId(string? value, string field = "request_id")
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw RoamingErrors.MissingField(field);
+        }
+
+        if (value.Length > MaxRequestIdLength || !value.All(c => c is > ' ' and < '\u007f'))
+        {
+            throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"must be 1 to {MaxRequestIdLength} printable ASCII characters without spaces (a UUID is recommended)");
+        }
+
+        return value;
+    }
+
+    /// <summary>A party id valid for <paramref name="role"/>, in canonical form.</summary>
+    public static PartyIdentity Party(PartyRole role, string? value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw RoamingErrors.MissingField(field);
+        }
+
+        try
+        {
+            return PartyIdentity.Create(role, value);
+        }
+        catch (InvalidIdentifierException ex)
+        {
+            throw RoamingErrors.InvalidField(field, ErrorReason.InvalidIdentifier, ex.Message);
+        }
+    }
+
+    /// <summary>An absolute https URL.</summary>
+    public static Uri HttpsUrl(string? value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw RoamingErrors.MissingField(field);
+        }
+
+        return Hosting.EndpointSettings.TryParseHttpsUrl(value, out var url) && value.Length <= 2048
+            ? url
+            : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, "must be an absolute https URL such as https://roaming.example.com:443");
+    }
+}

@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Net;
+using RoamingGrpc.Domain.Identifiers;
+using RoamingGrpc.Domain.Parties;
+
+namespace RoamingGrpc.Endpoint.Hosting;
+
+/// <summary>
+/// <see cref="RoamingEndpointOptions"/> checked and parsed once at start: a bad setting stops the process with
+/// a message naming the setting, before anything listens.
+/// </summary>
+public sealed record EndpointSettings(
+    PartyIdentity Identity,
+    IPEndPoint Listen,
+    Uri? PublicUrl,
+    IReadOnlyList<ConfiguredPartnerSettings> Partners)
+{
+    /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> listing every problem.</summary>
+    public static EndpointSettings From(RoamingEndpointOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        PartyIdentity? identity = null;
+        if (!PartyRoles.TryParse(options.Role, out var role) || role == PartyRole.Backoffice)
+        {
+            problems.Add($"Roaming:Role must be cso or csp (was '{options.Role}').");
+        }
+        else
+        {
+            try
+            {
+                identity = PartyIdentity.Create(role.Value, options.PartyId);
+            }
+            catch (InvalidIdentifierException ex)
+            {
+                problems.Add($"Roaming:PartyId is not a valid {(role == PartyRole.Cso ? "operator" : "provider")} id: {ex.Message}");
+            }
+        }
+
+        var listen = ParseListen(options.Listen, problems);
+        Uri? publicUrl = null;
+        if (!string.IsNullOrEmpty(options.PublicUrl) && !TryParseHttpsUrl(options.PublicUrl, out publicUrl))
+        {
+            problems.Add($"Roaming:PublicUrl must be an absolute https URL (was '{options.PublicUrl}').");
+        }
+
+        var partners = new List<ConfiguredPartnerSettings>();
+        for (var i = 0; i < options.Partners.Count; i++)
+        {
+            var partner = options.Partners[i];
+            var prefix = $"Roaming:Partners:{i}";
+            if (!PartyRoles.TryParse(partner.Role, out var partnerRole) || (role is { } own && own != PartyRole.Backoffice && partnerRole != own.Counterpart()))
+            {
+                problems.Add($"{prefix}:Role must be {(role is PartyRole.Cso ? "csp" : "cso")} for a {options.Role} endpoint (was '{partner.Role}').");
+                continue;
+            }
+
+            PartyIdentity partnerIdentity;
+            try
+            {
+                partnerIdentity = PartyIdentity.Create(partnerRole.Value, partner.PartyId);
+            }
+            catch (InvalidIdentifierException ex)
+            {
+                problems.Add($"{prefix}:PartyId is invalid: {ex.Message}");
+                continue;
+            }
+
+            Uri? url = null;
+            if (!string.IsNullOrEmpty(partner.Url) && !TryParseHttpsUrl(partner.Url, out url))
+            {
+                problems.Add($"{prefix}:Url must be an absolute https URL (was '{partner.Url}').");
+                continue;
+            }
+
+            if (partners.Any(existing => existing.Identity == partnerIdentity))
+            {
+                problems.Add($"{prefix} lists {partnerIdentity} a second time.");
+                continue;
+            }
+
+            partners.Add(new ConfiguredPartnerSettings(partnerIdentity, url));
+        }
+
+        if (options.Limits.MaxReceiveMessageSize <= 0 || options.Limits.MaxSendMessageSize <= 0 || options.Limits.MaxStreamsPerConnection <= 0)
+        {
+            problems.Add("Roaming:Limits message sizes and MaxStreamsPerConnection must be positive.");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidOperationException("Invalid endpoint configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        }
+
+        return new EndpointSettings(identity!, listen!, publicUrl, partners);
+    }
+
+    /// <summary>Parses an absolute https URL.</summary>
+    public static bool TryParseHttpsUrl(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
+        Uri.TryCreate(value, UriKind.Absolute, out url) && url.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(url.UserInfo);
+
+    private static IPEndPoint? ParseListen(string value, List<string> problems)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+        {
+            problems.Add($"Roaming:Listen must be HOST:PORT (was '{value}').");
+            return null;
+        }
+
+        var host = value[..colon].Trim('[', ']');
+        if (host == "localhost")
+        {
+            return new IPEndPoint(IPAddress.Loopback, port);
+        }
+
+        if (host is "*" or "0.0.0.0")
+        {
+            return new IPEndPoint(IPAddress.Any, port);
+        }
+
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            problems.Add($"Roaming:Listen host must be an IP address, localhost or * (was '{host}').");
+            return null;
+        }
+
+        return new IPEndPoint(address, port);
+    }
+}

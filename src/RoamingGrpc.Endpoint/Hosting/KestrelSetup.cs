@@ -1,0 +1,62 @@
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RoamingGrpc.Endpoint.Security;
+
+namespace RoamingGrpc.Endpoint.Hosting;
+
+/// <summary>
+/// Kestrel for a roaming endpoint: HTTP/2 only, TLS 1.3 preferred and 1.2 minimum, a client certificate
+/// required and validated against the roaming CA during the TLS handshake, explicit HTTP/2 limits.
+/// </summary>
+internal static partial class KestrelSetup
+{
+    public static void Configure(KestrelServerOptions kestrel, EndpointSettings settings, LimitsOptions limits)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxConcurrentConnections = limits.MaxConcurrentConnections;
+        kestrel.Limits.MaxConcurrentUpgradedConnections = limits.MaxConcurrentConnections;
+        kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeaderFieldSize;
+        kestrel.Limits.Http2.MaxStreamsPerConnection = limits.MaxStreamsPerConnection;
+        kestrel.Limits.Http2.InitialConnectionWindowSize = limits.InitialConnectionWindowSize;
+        kestrel.Limits.Http2.InitialStreamWindowSize = limits.InitialStreamWindowSize;
+        kestrel.Limits.Http2.MaxRequestHeaderFieldSize = limits.MaxRequestHeaderFieldSize;
+        kestrel.Limits.Http2.KeepAlivePingDelay = limits.KeepAlivePingDelay;
+        kestrel.Limits.Http2.KeepAlivePingTimeout = limits.KeepAlivePingTimeout;
+        kestrel.Listen(settings.Listen, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            var services = listen.ApplicationServices;
+            var credentials = services.GetRequiredService<EndpointCredentials>();
+            var validator = services.GetRequiredService<PeerCertificateValidator>();
+            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KestrelSetup).FullName!);
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                CheckCertificateRevocation = false, // revocation is the roaming deny list, checked by the validator
+                ServerCertificateSelector = (_, _) => credentials.Certificate,
+                ClientCertificateValidation = (certificate, _, _) =>
+                {
+                    // The platform's chain status is against the system store, which is never trusted here; the
+                    // validator rebuilds the chain against the roaming CA only.
+                    var validation = validator.ValidateClient(certificate);
+                    if (!validation.IsValid)
+                    {
+                        Log.ClientRefused(logger, certificate?.Subject ?? "(none)", validation.Problem, validation.Detail);
+                    }
+
+                    return validation.IsValid;
+                },
+            });
+        });
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "TLS handshake refused for client {Subject}: {Problem}, {Detail}")]
+        public static partial void ClientRefused(ILogger logger, string subject, PeerCertificateProblem problem, string detail);
+    }
+}

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Endpoint.Services;
+using RoamingGrpc.Storage;
+
+namespace RoamingGrpc.Endpoint.Hosting;
+
+/// <summary>
+/// The production host builder of a roaming endpoint. <c>roaming serve</c>, <c>roaming demo</c> and the
+/// integration tests all start endpoints through <see cref="Build"/>.
+/// </summary>
+public static class RoamingEndpointHost
+{
+    /// <summary>
+    /// Builds an endpoint host. Configuration comes from <paramref name="configFile"/> (JSON, optional), then
+    /// environment variables, then <paramref name="overrides"/> (flat <c>Roaming:Key</c> pairs, highest precedence).
+    /// </summary>
+    public static WebApplication Build(
+        string? configFile,
+        IReadOnlyDictionary<string, string?> overrides,
+        Action<ILoggingBuilder>? configureLogging = null,
+        Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = Directory.GetCurrentDirectory(),
+            EnvironmentName = Environments.Production,
+        });
+        if (configFile is not null)
+        {
+            builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
+        }
+
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddInMemoryCollection(overrides);
+        if (configureLogging is not null)
+        {
+            configureLogging(builder.Logging);
+        }
+
+        var options = new RoamingEndpointOptions();
+        builder.Configuration.GetSection(RoamingEndpointOptions.SectionName).Bind(options);
+        var settings = EndpointSettings.From(options);
+        AddEndpointServices(builder.Services, builder.Configuration, settings);
+        configureServices?.Invoke(builder.Services);
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
+
+        var app = builder.Build();
+        app.MapGrpcService<PlatformService>();
+        foreach (var map in ServiceCatalog.For(settings.Identity.Role))
+        {
+            map(app);
+        }
+
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+
+    private static void AddEndpointServices(IServiceCollection services, IConfiguration configuration, EndpointSettings settings)
+    {
+        services.Configure<RoamingEndpointOptions>(configuration.GetSection(RoamingEndpointOptions.SectionName));
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<RoamingEndpointOptions>>().Value;
+            return new EndpointCredentials(
+                Path.GetFullPath(options.CertificateDirectory),
+                settings.Identity,
+                provider.GetRequiredService<ILogger<EndpointCredentials>>());
+        });
+        services.AddSingleton(provider =>
+        {
+            var file = provider.GetRequiredService<IOptions<RoamingEndpointOptions>>().Value.RevocationFile;
+            return new RevocationList(
+                string.IsNullOrEmpty(file) ? null : Path.GetFullPath(file),
+                provider.GetRequiredService<ILogger<RevocationList>>());
+        });
+        var database = configuration.GetSection(RoamingEndpointOptions.SectionName)[nameof(RoamingEndpointOptions.Database)]
+            ?? new RoamingEndpointOptions().Database;
+        services.AddSqliteStorage(storage => storage.DatabasePath = Path.GetFullPath(database));
+        services.AddHostedService<StorageStartup>();
+        services.AddSingleton<PartnerDirectory>();
+        services.AddSingleton<PeerCertificateValidator>();
+        services.AddSingleton<PartnerChannelFactory>();
+        services.AddSingleton<PlatformDescription>();
+        services.AddSingleton<CallerAuthorizer>();
+        services.AddSingleton<IdempotentWriter>();
+        services.AddSingleton<PartnerHandshaker>();
+        services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());
+        services.AddHostedService(provider => provider.GetRequiredService<PartnerHandshaker>());
+
+        var limits = new LimitsOptions();
+        configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = limits.MaxReceiveMessageSize;
+            grpc.MaxSendMessageSize = limits.MaxSendMessageSize;
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<ErrorInterceptor>();
+            grpc.Interceptors.Add<CallerInterceptor>();
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage");
+    }
+}

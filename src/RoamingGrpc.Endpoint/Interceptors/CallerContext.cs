@@ -1,0 +1,18 @@
+using Grpc.Core;
+using RoamingGrpc.Domain.Parties;
+
+namespace RoamingGrpc.Endpoint.Interceptors;
+
+/// <summary>The authenticated caller of the current call, as established by <see cref="CallerInterceptor"/>.</summary>
+public static class CallerContext
+{
+    internal const string ItemKey = "roaming.caller";
+
+    /// <summary>The caller's role and party, proven by its certificate.</summary>
+    public static PartyIdentity Caller(this ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.GetHttpContext().Items[ItemKey] as PartyIdentity
+            ?? throw new InvalidOperationException("The call was not authorized by CallerInterceptor.");
+    }
+}

@@ -1,0 +1,81 @@
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Microsoft.Extensions.Logging;
+
+namespace RoamingGrpc.Endpoint.Interceptors;
+
+/// <summary>
+/// The one place exceptions become statuses. <see cref="RpcException"/>s raised on purpose pass through; a
+/// cancelled call stays cancelled; anything else is logged once and answered as INTERNAL without internals.
+/// </summary>
+internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
+{
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(request, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnexpected(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            return await continuation(requestStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnexpected(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
+        TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, ServerStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(request, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnexpected(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    public override async Task DuplexStreamingServerHandler<TRequest, TResponse>(
+        IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context, DuplexStreamingServerMethod<TRequest, TResponse> continuation)
+    {
+        try
+        {
+            await continuation(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsUnexpected(ex, context))
+        {
+            throw Internal(ex, context);
+        }
+    }
+
+    private static bool IsUnexpected(Exception exception, ServerCallContext context) =>
+        exception is not RpcException
+        && !(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
+
+    private RpcException Internal(Exception exception, ServerCallContext context)
+    {
+        var reference = context.GetHttpContext().TraceIdentifier;
+        Log.Unexpected(logger, context.Method, reference, exception);
+        return new RpcException(new Status(StatusCode.Internal, $"Internal error (reference {reference})."));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Unexpected failure in {Method} (reference {Reference})")]
+        public static partial void Unexpected(ILogger logger, string method, string reference, Exception exception);
+    }
+}

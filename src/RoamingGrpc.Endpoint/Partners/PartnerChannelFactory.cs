@@ -1,0 +1,127 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Security;
+
+namespace RoamingGrpc.Endpoint.Partners;
+
+/// <summary>
+/// Builds (and reuses) the gRPC channels this endpoint uses as a client of its partners: HTTP/2 over TLS 1.2+
+/// with this endpoint's certificate, and a server check that accepts only a certificate chaining to the roaming
+/// CA, matching the host name, valid for server authentication, not revoked, and carrying exactly the role and
+/// party the partner registry expects.
+/// </summary>
+public sealed partial class PartnerChannelFactory(
+    EndpointCredentials credentials,
+    PeerCertificateValidator validator,
+    IOptions<RoamingEndpointOptions> options,
+    ILoggerFactory loggerFactory) : IDisposable
+{
+    private readonly ConcurrentDictionary<(Uri Url, PartyIdentity Expected), GrpcChannel> _channels = new();
+    private readonly ILogger _logger = loggerFactory.CreateLogger<PartnerChannelFactory>();
+
+    /// <summary>
+    /// A factory for a process that is not an endpoint (the CLI's client verbs, tests): credentials from
+    /// <paramref name="certificateDirectory"/>, which must hold a certificate of <paramref name="self"/>.
+    /// </summary>
+    public static PartnerChannelFactory ForClient(string certificateDirectory, PartyIdentity self, ILoggerFactory loggerFactory, string? revocationFile = null)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var credentials = new EndpointCredentials(certificateDirectory, self, loggerFactory.CreateLogger<EndpointCredentials>());
+        var revocations = new RevocationList(revocationFile, loggerFactory.CreateLogger<RevocationList>());
+        var validator = new PeerCertificateValidator(credentials, revocations, TimeProvider.System);
+        return new PartnerChannelFactory(credentials, validator, Options.Create(new RoamingEndpointOptions()), loggerFactory);
+    }
+
+    /// <summary>The channel to the partner at <paramref name="url"/> that must prove to be <paramref name="expected"/>.</summary>
+    public GrpcChannel Get(Uri url, PartyIdentity expected) =>
+        _channels.GetOrAdd((url, expected), key => Create(key.Url, key.Expected));
+
+    /// <summary>Closes and forgets the channel (for example after the partner's URL changed).</summary>
+    public void Forget(Uri url, PartyIdentity expected)
+    {
+        if (_channels.TryRemove((url, expected), out var channel))
+        {
+            channel.Dispose();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var channel in _channels.Values)
+        {
+            channel.Dispose();
+        }
+
+        _channels.Clear();
+    }
+
+    private GrpcChannel Create(Uri url, PartyIdentity expected)
+    {
+        var limits = options.Value.Limits;
+        var handler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = limits.KeepAlivePingDelay,
+            KeepAlivePingTimeout = limits.KeepAlivePingTimeout,
+            KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.Certificate,
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    CheckServer(certificate as X509Certificate2, errors, expected, url),
+            },
+        };
+        return GrpcChannel.ForAddress(url, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            MaxReceiveMessageSize = limits.MaxReceiveMessageSize,
+            MaxSendMessageSize = limits.MaxSendMessageSize,
+            LoggerFactory = loggerFactory,
+        });
+    }
+
+    private bool CheckServer(X509Certificate2? certificate, SslPolicyErrors errors, PartyIdentity expected, Uri url)
+    {
+        // Chain errors reported by the platform are against the system store, which we never use: the chain is
+        // rebuilt below against the roaming CA only. Name and presence errors are ours to honour.
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            Log.ServerRefused(_logger, url, expected.ToString(), $"the certificate is not issued for host '{url.Host}'");
+            return false;
+        }
+
+        var validation = validator.ValidateServer(certificate);
+        if (!validation.IsValid)
+        {
+            Log.ServerRefused(_logger, url, expected.ToString(), validation.Detail);
+            return false;
+        }
+
+        if (validation.Identity != expected)
+        {
+            Log.ServerRefused(_logger, url, expected.ToString(), $"the certificate identifies {validation.Identity}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Refused partner server {Url}: expected {Expected}, but {Reason}")]
+        public static partial void ServerRefused(ILogger logger, Uri url, string expected, string reason);
+    }
+}

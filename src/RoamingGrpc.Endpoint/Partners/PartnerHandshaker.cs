@@ -1,0 +1,168 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Services;
+using RoamingGrpc.Storage.Partners;
+using DomainRegistration = RoamingGrpc.Domain.Parties.PartnerRegistration;
+
+namespace RoamingGrpc.Endpoint.Partners;
+
+/// <summary>
+/// Registers this endpoint with its partners (UC1-1 as a client): with every configured partner that has a URL
+/// at start, with a partner whose URL was just learnt from its own handshake, and on demand. While a partner is
+/// unreachable the handshake is retried with exponential backoff and jitter; a refusal is logged and not retried.
+/// </summary>
+public sealed partial class PartnerHandshaker(
+    PartnerDirectory directory,
+    IPartnerRepository repository,
+    PartnerChannelFactory channels,
+    PlatformDescription description,
+    IOptions<RoamingEndpointOptions> options,
+    TimeProvider clock,
+    ILogger<PartnerHandshaker> logger) : BackgroundService, IPartnerHandshaker
+{
+    private readonly Channel<PartyIdentity> _requests = Channel.CreateUnbounded<PartyIdentity>();
+    private readonly ConcurrentDictionary<PartyIdentity, Task> _running = new();
+
+    /// <inheritdoc />
+    public void Request(PartyIdentity partner) => _requests.Writer.TryWrite(partner);
+
+    /// <inheritdoc />
+    public Task<DomainRegistration> HandshakeNowAsync(PartyIdentity partner, CancellationToken cancellationToken) =>
+        HandshakeOnceAsync(partner, Guid.NewGuid().ToString(), cancellationToken);
+
+    /// <inheritdoc />
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        await Task.WhenAll(_running.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        foreach (var partner in directory.All.Where(partner => partner.EndpointUrl is not null))
+        {
+            Request(partner.Identity);
+        }
+
+        await foreach (var partner in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (!_running.TryGetValue(partner, out var running) || running.IsCompleted)
+            {
+                _running[partner] = RunAsync(partner, stoppingToken);
+            }
+        }
+    }
+
+    private async Task RunAsync(PartyIdentity partner, CancellationToken stoppingToken)
+    {
+        // Let the caller's loop continue; the attempt runs on the thread pool.
+        await Task.Yield();
+        var settings = options.Value.Handshake;
+        var requestId = Guid.NewGuid().ToString();
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    var registration = await HandshakeOnceAsync(partner, requestId, stoppingToken).ConfigureAwait(false);
+                    Log.Registered(logger, partner.ToString(), registration.Partner.EndpointUrl ?? string.Empty, attempt);
+                    return;
+                }
+                catch (RpcException ex) when (IsTransient(ex.StatusCode) && !stoppingToken.IsCancellationRequested)
+                {
+                    var delay = Backoff(attempt, settings);
+                    Log.Retrying(logger, partner.ToString(), ex.StatusCode, attempt, delay, ex.Status.Detail);
+                    await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
+                }
+                catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    Log.Refused(logger, partner.ToString(), ex.StatusCode, ex.Status.Detail);
+                    return;
+                }
+                catch (PartnerUnreachableException ex)
+                {
+                    Log.Unusable(logger, partner.ToString(), ex.Message);
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping; the next start tries again.
+        }
+        catch (RpcException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping; the next start tries again.
+        }
+    }
+
+    private async Task<DomainRegistration> HandshakeOnceAsync(PartyIdentity partner, string requestId, CancellationToken cancellationToken)
+    {
+        var known = directory.Find(partner)
+            ?? throw new PartnerUnreachableException($"{partner} is not in the partner registry.");
+        if (!EndpointSettings.TryParseHttpsUrl(known.EndpointUrl, out var url))
+        {
+            throw new PartnerUnreachableException($"{partner} has no endpoint URL yet; it is learnt when the partner registers with us.");
+        }
+
+        var client = new PlatformService.PlatformServiceClient(channels.Get(url, partner));
+        var response = await client.HandshakeAsync(
+            new HandshakeRequest { RequestId = requestId, Caller = description.Describe() },
+            deadline: clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+
+        PartnerDetails details;
+        try
+        {
+            details = PlatformInfoReader.Read(response.Platform, "platform");
+        }
+        catch (RpcException ex)
+        {
+            throw new PartnerUnreachableException($"{partner} answered the handshake with an invalid platform description: {ex.Status.Detail}");
+        }
+
+        if (details.Identity != partner)
+        {
+            throw new PartnerUnreachableException($"{partner} answered the handshake as {details.Identity}.");
+        }
+
+        var registration = await repository.RecordOutboundHandshakeAsync(details, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        directory.Update(registration.Partner);
+        return registration;
+    }
+
+    private static bool IsTransient(StatusCode code) =>
+        code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
+
+    private static TimeSpan Backoff(int attempt, HandshakeOptions settings)
+    {
+        var exponential = settings.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
+        var capped = Math.Min(exponential, settings.MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Registered with partner {Partner} at {Url} (attempt {Attempt})")]
+        public static partial void Registered(ILogger logger, string partner, string url, int attempt);
+
+        [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Partner {Partner} not reachable ({Code}, attempt {Attempt}); retrying in {Delay}: {Detail}")]
+        public static partial void Retrying(ILogger logger, string partner, StatusCode code, int attempt, TimeSpan delay, string detail);
+
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partner {Partner} refused the handshake ({Code}): {Detail}")]
+        public static partial void Refused(ILogger logger, string partner, StatusCode code, string detail);
+
+        [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Cannot register with partner {Partner}: {Reason}")]
+        public static partial void Unusable(ILogger logger, string partner, string reason);
+    }
+}

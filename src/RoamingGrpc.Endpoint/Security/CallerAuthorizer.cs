@@ -1,0 +1,87 @@
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Partners;
+
+namespace RoamingGrpc.Endpoint.Security;
+
+/// <summary>
+/// Decides, on every call, who the caller is and whether it may call this service. The TLS handshake already
+/// checked chain, validity and key usage; here the certificate is rechecked against the revocation list and its
+/// validity period (connections outlive both), and the caller's role and registration against the service's
+/// <see cref="CallersAttribute"/>.
+/// </summary>
+public sealed class CallerAuthorizer(PeerCertificateValidator validator, EndpointSettings settings, PartnerDirectory partners)
+{
+    private static readonly HashSet<string> OpenServices = new(StringComparer.Ordinal)
+    {
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1alpha.ServerReflection",
+        "grpc.reflection.v1.ServerReflection",
+    };
+
+    // Kestrel keeps one certificate instance per connection: the full validation is done once per connection.
+    private readonly ConditionalWeakTable<X509Certificate2, PeerValidation> _validated = [];
+
+    /// <summary>Returns the caller's identity or throws UNAUTHENTICATED / PERMISSION_DENIED with the reason.</summary>
+    public PartyIdentity Authorize(X509Certificate2? certificate, CallersAttribute? callers, string method)
+    {
+        if (certificate is null)
+        {
+            throw RoamingErrors.Unauthenticated(ErrorReason.CertificateInvalid, "A client certificate issued by the roaming CA is required.");
+        }
+
+        var validation = validator.Recheck(certificate, _validated.GetValue(certificate, validator.ValidateClient));
+        if (!validation.IsValid)
+        {
+            var reason = validation.Problem == PeerCertificateProblem.Revoked ? ErrorReason.CertificateRevoked : ErrorReason.CertificateInvalid;
+            throw RoamingErrors.Unauthenticated(reason, $"Client certificate refused: {validation.Detail}.");
+        }
+
+        var caller = validation.Identity!;
+        var policy = callers?.Policy ?? (OpenServices.Contains(ServiceName(method)) ? CallerPolicy.AnyPeer : (CallerPolicy?)null);
+        switch (policy)
+        {
+            case CallerPolicy.AnyPeer:
+                return caller;
+            case CallerPolicy.OwnBackoffice:
+                if (caller.Role != PartyRole.Backoffice || caller.PartyId != settings.Identity.PartyId)
+                {
+                    throw RoamingErrors.PermissionDenied(
+                        ErrorReason.RoleNotAllowed,
+                        $"{method} is this endpoint's back-office API and admits only backoffice:{settings.Identity.PartyId}; the caller is {caller}.");
+                }
+
+                return caller;
+            case CallerPolicy.Partner or CallerPolicy.RegisteredPartner:
+                var partnerRole = settings.Identity.Role.Counterpart();
+                if (caller.Role != partnerRole)
+                {
+                    throw RoamingErrors.PermissionDenied(
+                        ErrorReason.RoleNotAllowed,
+                        $"{method} is hosted by a {settings.Identity.Role.ToName()} endpoint and admits {partnerRole.ToName()} callers; the caller is {caller}.");
+                }
+
+                if (policy == CallerPolicy.RegisteredPartner && !partners.IsRegistered(caller))
+                {
+                    throw RoamingErrors.PermissionDenied(
+                        ErrorReason.PartnerNotRegistered,
+                        $"{caller} has not completed the platform handshake with {settings.Identity}; call PlatformService.Handshake first.");
+                }
+
+                return caller;
+            default:
+                throw RoamingErrors.PermissionDenied(ErrorReason.RoleNotAllowed, $"{method} admits no callers on this endpoint.");
+        }
+    }
+
+    private static string ServiceName(string method)
+    {
+        var slash = method.IndexOf('/', 1);
+        return slash > 1 ? method[1..slash] : method;
+    }
+}

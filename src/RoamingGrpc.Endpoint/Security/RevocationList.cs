@@ -1,0 +1,108 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace RoamingGrpc.Endpoint.Security;
+
+/// <summary>
+/// The deny list of revoked certificate serial numbers: a text file with one hexadecimal serial per line
+/// (colons and spaces allowed, <c>#</c> starts a comment). The file is re-read whenever its timestamp or size
+/// changes, so a revocation takes effect on the next call without a restart. A missing file means nothing is
+/// revoked; a file that cannot be parsed keeps the last good list and is logged.
+/// </summary>
+public sealed partial class RevocationList(string? path, ILogger<RevocationList> logger)
+{
+    private readonly Lock _gate = new();
+    private FrozenSet<string> _serials = FrozenSet<string>.Empty;
+    private (DateTime WriteTime, long Length) _seen = (DateTime.MinValue, -1);
+
+    /// <summary>True when the serial number (hex, any case) is on the list.</summary>
+    public bool IsRevoked(string serialNumber)
+    {
+        ArgumentNullException.ThrowIfNull(serialNumber);
+        return Current().Contains(Normalize(serialNumber));
+    }
+
+    /// <summary>Normalizes a serial number to upper-case hex without separators or leading zeros.</summary>
+    public static string Normalize(string serialNumber)
+    {
+        ArgumentNullException.ThrowIfNull(serialNumber);
+        var hex = new string(serialNumber.Where(c => c is not (':' or ' ' or '-')).ToArray()).ToUpperInvariant().TrimStart('0');
+        return hex.Length == 0 ? "0" : hex;
+    }
+
+    private FrozenSet<string> Current()
+    {
+        if (path is null)
+        {
+            return _serials;
+        }
+
+        var info = new FileInfo(path);
+        var stamp = info.Exists ? (info.LastWriteTimeUtc, info.Length) : (DateTime.MinValue, -1L);
+        if (stamp == _seen)
+        {
+            return _serials;
+        }
+
+        lock (_gate)
+        {
+            if (stamp != _seen)
+            {
+                _serials = info.Exists ? Parse(path) ?? _serials : FrozenSet<string>.Empty;
+                _seen = stamp;
+                Log.Loaded(logger, path, _serials.Count);
+            }
+
+            return _serials;
+        }
+    }
+
+    private FrozenSet<string>? Parse(string file)
+    {
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(file);
+        }
+        catch (IOException ex)
+        {
+            Log.Unreadable(logger, file, ex);
+            return null;
+        }
+
+        var serials = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var raw in lines)
+        {
+            var hash = raw.IndexOf('#', StringComparison.Ordinal);
+            var line = (hash >= 0 ? raw[..hash] : raw).Trim();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var serial = Normalize(line);
+            if (!serial.All(char.IsAsciiHexDigit))
+            {
+                Log.BadLine(logger, file, line);
+                return null;
+            }
+
+            serials.Add(serial.ToUpper(CultureInfo.InvariantCulture));
+        }
+
+        return serials.ToFrozenSet(StringComparer.Ordinal);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Revocation list {Path} loaded: {Count} revoked serial(s)")]
+        public static partial void Loaded(ILogger logger, string path, int count);
+
+        [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Revocation list {Path} cannot be read; keeping the previous list")]
+        public static partial void Unreadable(ILogger logger, string path, Exception exception);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Revocation list {Path} has a line that is not a hex serial number ('{Line}'); keeping the previous list")]
+        public static partial void BadLine(ILogger logger, string path, string line);
+    }
+}

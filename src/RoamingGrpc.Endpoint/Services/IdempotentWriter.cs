@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using Google.Protobuf;
+using Grpc.Core;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Storage;
+using RoamingGrpc.Storage.Requests;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// Runs a mutating RPC at most once per (caller, method, request id): the mutation and the record of its
+/// response commit in one transaction. A retry with the same request gets the stored response; the same request
+/// id with a different request is refused with ALREADY_EXISTS / REQUEST_ID_REUSED.
+/// </summary>
+public sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimeProvider clock)
+{
+    /// <summary>Runs <paramref name="mutation"/> once for this request id and returns its (stored) response.</summary>
+    public Task<TResponse> ExecuteAsync<TRequest, TResponse>(
+        PartyIdentity caller,
+        string method,
+        string requestId,
+        TRequest request,
+        MessageParser<TResponse> parser,
+        Func<WriteContext, TResponse> mutation,
+        CancellationToken cancellationToken)
+        where TRequest : IMessage
+        where TResponse : IMessage<TResponse>
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(mutation);
+        var key = new RequestKey(caller.ToString(), method, requestId);
+        var hash = SHA256.HashData(request.ToByteArray());
+        return database.WriteAsync(
+            context =>
+            {
+                var earlier = log.Find(context, key);
+                if (earlier is not null)
+                {
+                    return CryptographicOperations.FixedTimeEquals(earlier.RequestHash, hash)
+                        ? parser.ParseFrom(earlier.Response)
+                        : throw RoamingErrors.Create(
+                            StatusCode.AlreadyExists,
+                            ErrorReason.RequestIdReused,
+                            $"request_id '{requestId}' was already used for a different {method} request; use a new request_id for a new request.",
+                            [new("request_id", requestId)]);
+                }
+
+                var response = mutation(context);
+                log.Add(context, key, new LoggedRequest(hash, response.ToByteArray()), clock.GetUtcNow());
+                return response;
+            },
+            cancellationToken);
+    }
+}

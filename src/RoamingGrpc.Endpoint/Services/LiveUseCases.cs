@@ -1,0 +1,24 @@
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Domain.UseCases;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// Which use cases this build serves end to end, per endpoint role. Everything else is in the v1 contract and
+/// answers UNIMPLEMENTED (reason USE_CASE_NOT_LIVE) until a later version implements it. Handshakes advertise
+/// exactly this list.
+/// </summary>
+public static class LiveUseCases
+{
+    /// <summary>The contract version string advertised for each live use case.</summary>
+    public const string ContractVersion = "v1";
+
+    private static readonly string[] Live = ["UC1-1"];
+
+    /// <summary>The live use cases of an endpoint in <paramref name="role"/>.</summary>
+    public static IReadOnlyList<UseCaseInfo> For(PartyRole role) =>
+        [.. UseCaseCatalog.All.Where(useCase => Live.Contains(useCase.Code))];
+
+    /// <summary>True when <paramref name="code"/> is live in this build.</summary>
+    public static bool IsLive(string code) => Live.Contains(code);
+}

@@ -1,0 +1,83 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Storage.Partners;
+using DomainRegistration = RoamingGrpc.Domain.Parties.PartnerRegistration;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// UC1-1 platform authentication, hosted by every endpoint for partners of the opposite role. The stated party
+/// and role must be the certificate's; the party must be a configured partner (unless the endpoint admits
+/// unlisted partners); the registry records the partner idempotently.
+/// </summary>
+[Callers(CallerPolicy.Partner)]
+internal sealed class PlatformServiceImpl(
+    PlatformDescription description,
+    IdempotentWriter writer,
+    IPartnerRepository partners,
+    PartnerDirectory directory,
+    IPartnerHandshaker handshaker,
+    IOptions<RoamingEndpointOptions> options,
+    TimeProvider clock) : PlatformService.PlatformServiceBase
+{
+    public override Task<GetPlatformInfoResponse> GetPlatformInfo(GetPlatformInfoRequest request, ServerCallContext context) =>
+        Task.FromResult(new GetPlatformInfoResponse { Platform = description.Describe() });
+
+    public override async Task<HandshakeResponse> Handshake(HandshakeRequest request, ServerCallContext context)
+    {
+        var caller = context.Caller();
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var details = PlatformInfoReader.Read(request.Caller, "caller");
+        if (details.Identity != caller)
+        {
+            throw RoamingErrors.PermissionDenied(
+                ErrorReason.PartyMismatch,
+                $"caller states {details.Identity}, but the client certificate is issued to {caller}; a party can only register itself.");
+        }
+
+        var before = directory.Find(caller);
+        if (before is null && !options.Value.AdmitUnlistedPartners)
+        {
+            throw RoamingErrors.PermissionDenied(
+                ErrorReason.UnknownParty,
+                $"{caller} is not a partner of this endpoint; its operator must add it to Roaming:Partners before it can register.");
+        }
+
+        DomainRegistration? registration = null;
+        var response = await writer.ExecuteAsync(
+            caller,
+            context.Method,
+            requestId,
+            request,
+            HandshakeResponse.Parser,
+            write =>
+            {
+                registration = partners.RecordInboundHandshake(write, details, clock.GetUtcNow());
+                return new HandshakeResponse
+                {
+                    Platform = description.Describe(),
+                    Registration = ProtoMapping.ToProto(registration),
+                };
+            },
+            context.CancellationToken).ConfigureAwait(false);
+
+        if (registration is not null)
+        {
+            directory.Update(registration.Partner);
+            if (registration.Partner.OutboundHandshakeTime is null || before?.EndpointUrl != registration.Partner.EndpointUrl)
+            {
+                // The partner told us (possibly for the first time) where it is: register with it in turn.
+                handshaker.Request(caller);
+            }
+        }
+
+        return response;
+    }
+}

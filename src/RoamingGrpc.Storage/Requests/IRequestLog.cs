@@ -1,0 +1,14 @@
+namespace RoamingGrpc.Storage.Requests;
+
+/// <summary>
+/// Remembers processed mutating requests so that a retry with the same request id is answered with the
+/// same response and has no second effect. Used inside the write transaction of the mutation itself.
+/// </summary>
+public interface IRequestLog
+{
+    /// <summary>The earlier processing of <paramref name="key"/>, or null.</summary>
+    LoggedRequest? Find(WriteContext context, RequestKey key);
+
+    /// <summary>Records that <paramref name="key"/> was processed with this request hash and response.</summary>
+    void Add(WriteContext context, RequestKey key, LoggedRequest request, DateTimeOffset now);
+}

@@ -1,0 +1,31 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace RoamingGrpc.Storage;
+
+/// <summary>Opens connections to the database file with the settings every connection needs.</summary>
+public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
+{
+    private readonly string _connectionString = new SqliteConnectionStringBuilder
+    {
+        DataSource = options.Value.DatabasePath,
+        Mode = SqliteOpenMode.ReadWriteCreate,
+        Cache = SqliteCacheMode.Private,
+        Pooling = true,
+        DefaultTimeout = (int)options.Value.BusyTimeout.TotalSeconds,
+    }.ToString();
+
+    private readonly int _busyTimeoutMs = (int)options.Value.BusyTimeout.TotalMilliseconds;
+
+    /// <summary>Opens a connection with foreign keys on, the busy timeout and <c>synchronous=NORMAL</c> (WAL).</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText =
+            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}

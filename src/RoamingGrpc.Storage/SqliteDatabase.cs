@@ -1,0 +1,170 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace RoamingGrpc.Storage;
+
+/// <summary>
+/// The embedded SQLite store. Microsoft.Data.Sqlite's async methods run synchronously, so all writes go
+/// through one writer task that owns one connection and commits queued work in batches: each unit of work
+/// runs in its own savepoint inside the batch transaction, and its caller is answered after the commit.
+/// </summary>
+public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
+{
+    private readonly SqliteConnectionFactory _connections;
+    private readonly Channel<WriteWork> _queue;
+    private readonly int _maxBatch;
+    private readonly ILogger<SqliteDatabase> _logger;
+    private readonly Lazy<Task> _writer;
+
+    /// <summary>Creates the store; the schema is migrated and the writer started on first use.</summary>
+    public SqliteDatabase(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _connections = connections;
+        _logger = logger;
+        _maxBatch = Math.Max(1, options.Value.MaxWriteBatch);
+        _queue = Channel.CreateBounded<WriteWork>(new BoundedChannelOptions(4 * _maxBatch)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writer = new Lazy<Task>(StartWriter, LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>Applies pending migrations and starts the writer. Idempotent; called at host start.</summary>
+    public Task InitializeAsync()
+    {
+        _ = _writer.Value;
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public async Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        _ = _writer.Value;
+        var item = new WriteWork<T>(work, cancellationToken);
+        await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        return await item.Completion.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<T> ReadAsync<T>(Func<DbConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        _ = _writer.Value;
+        await using var connection = _connections.Open();
+        return await work(connection, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops accepting writes, finishes the queued ones and closes the writer connection.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_writer.IsValueCreated)
+        {
+            await _writer.Value.ConfigureAwait(false);
+        }
+    }
+
+    private Task StartWriter()
+    {
+        // Migrate synchronously on the caller so that a broken schema fails start-up, not the first write.
+        var connection = _connections.Open();
+        try
+        {
+            var applied = MigrationRunner.Apply(connection);
+            if (applied.Count > 0)
+            {
+                Log.MigrationsApplied(_logger, applied.Count, applied[^1]);
+            }
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+
+        return Task.Factory.StartNew(
+            () => RunWriter(connection),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task RunWriter(SqliteConnection connection)
+    {
+        using (connection)
+        {
+            var batch = new List<WriteWork>(_maxBatch);
+            while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+            {
+                while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var item))
+                {
+                    if (!item.IsCancelled)
+                    {
+                        batch.Add(item);
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    CommitBatch(connection, batch);
+                    batch.Clear();
+                }
+            }
+        }
+    }
+
+    private void CommitBatch(SqliteConnection connection, List<WriteWork> batch)
+    {
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            var context = new WriteContext(connection, transaction);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                transaction.Save(savepoint);
+                if (batch[i].Execute(context))
+                {
+                    transaction.Release(savepoint);
+                }
+                else
+                {
+                    transaction.Rollback(savepoint);
+                }
+            }
+
+            transaction.Commit();
+        }
+        catch (SqliteException ex)
+        {
+            // The commit itself failed (disk full, I/O error): nothing in this batch is durable.
+            Log.BatchFailed(_logger, batch.Count, ex);
+            foreach (var item in batch)
+            {
+                item.Fail(ex);
+            }
+
+            return;
+        }
+
+        foreach (var item in batch)
+        {
+            item.Complete();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied {Count} schema migration(s); schema version is now {Version}")]
+        public static partial void MigrationsApplied(ILogger logger, int count, int version);
+
+        [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "A write batch of {Count} unit(s) failed to commit")]
+        public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.Extensions.DependencyInjection;
+using RoamingGrpc.Storage.Partners;
+using RoamingGrpc.Storage.Requests;
+
+namespace RoamingGrpc.Storage;
+
+/// <summary>Registers the embedded SQLite store and its repositories.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>Adds the SQLite database, the single writer and the repositories.</summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, Action<StorageOptions> configure)
+    {
+        services.Configure(configure);
+        services.AddSingleton<SqliteConnectionFactory>();
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<IDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
+        services.AddSingleton<IPartnerRepository, PartnerRepository>();
+        services.AddSingleton<IRequestLog, RequestLog>();
+        return services;
+    }
+}

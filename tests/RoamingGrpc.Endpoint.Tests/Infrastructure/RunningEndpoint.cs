@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Hosting;
+
+namespace RoamingGrpc.Endpoint.Tests.Infrastructure;
+
+/// <summary>One real endpoint started through the production host builder on 127.0.0.1:0.</summary>
+public sealed class RunningEndpoint : IAsyncDisposable
+{
+    private RunningEndpoint(WebApplication app, PartyIdentity identity, TestLog log, string database)
+    {
+        App = app;
+        Identity = identity;
+        Log = log;
+        Database = database;
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        Url = new Uri(address);
+    }
+
+    public WebApplication App { get; }
+
+    public PartyIdentity Identity { get; }
+
+    public TestLog Log { get; }
+
+    public string Database { get; }
+
+    public Uri Url { get; }
+
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<RunningEndpoint> StartAsync(
+        ITestOutputHelper output,
+        PartyIdentity identity,
+        string certificateDirectory,
+        string database,
+        IReadOnlyList<(PartyIdentity Identity, Uri? Url)> partners,
+        IReadOnlyDictionary<string, string?>? extra = null,
+        CancellationToken cancellationToken = default)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Roaming:Role"] = identity.Role.ToName(),
+            ["Roaming:PartyId"] = identity.PartyId,
+            ["Roaming:DisplayName"] = $"Test {identity}",
+            ["Roaming:Listen"] = "127.0.0.1:0",
+            ["Roaming:CertificateDirectory"] = certificateDirectory,
+            ["Roaming:Database"] = database,
+            ["Roaming:Handshake:InitialBackoff"] = "00:00:00.100",
+            ["Roaming:Handshake:MaxBackoff"] = "00:00:00.500",
+            ["Roaming:Handshake:CallTimeout"] = "00:00:05",
+        };
+        for (var i = 0; i < partners.Count; i++)
+        {
+            settings[$"Roaming:Partners:{i}:Role"] = partners[i].Identity.Role.ToName();
+            settings[$"Roaming:Partners:{i}:PartyId"] = partners[i].Identity.PartyId;
+            settings[$"Roaming:Partners:{i}:Url"] = partners[i].Url?.ToString();
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var log = new TestLog(output, identity.ToString());
+        var app = RoamingEndpointHost.Build(null, settings, logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(log);
+            logging.SetMinimumLevel(LogLevel.Information);
+            logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+            logging.AddFilter("Grpc", LogLevel.Warning);
+        });
+        await app.StartAsync(cancellationToken);
+        return new RunningEndpoint(app, identity, log, database);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await App.StopAsync(timeout.Token);
+        await App.DisposeAsync();
+    }
+}

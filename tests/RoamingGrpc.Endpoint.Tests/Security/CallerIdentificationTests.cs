@@ -1,0 +1,275 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Endpoint.Tests.Infrastructure;
+using RoamingGrpc.Endpoint.Tests.Platform;
+
+namespace RoamingGrpc.Endpoint.Tests.Security;
+
+/// <summary>
+/// The negative matrix of role identification: each case asserts the exact outcome and that the CSO's
+/// database (partner registry and request log) is unchanged.
+/// </summary>
+public sealed class CallerIdentificationTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Handshake_NoClientCertificate_RefusedAtTlsAndNothingWritten()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var before = Snapshot(endpoints);
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                // Trusts the roaming CA only, as a real partner would; presents no certificate.
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustsTestCa(endpoints, certificate, errors),
+            },
+        };
+        using var channel = GrpcChannel.ForAddress(endpoints.Cso.Url, new GrpcChannelOptions { HttpHandler = handler });
+        var client = new PlatformService.PlatformServiceClient(channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "no-cert"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_CertificateFromAnotherCa_RefusedAtTlsAndNothingWritten()
+    {
+        await using var endpoints = await StartSettledAsync();
+        using var foreignCa = CertificateAuthority.Create("Foreign CA", TimeSpan.FromDays(30));
+        var foreign = endpoints.Pki.IssueWith(foreignCa, "foreign-csp", PartyRole.Csp, "DE-8EO");
+        var before = Snapshot(endpoints);
+
+        var error = await HandshakeAsync(endpoints, foreign, TwoEndpoints.CspIdentity, "foreign");
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains(endpoints.Cso.Log.Lines, line => line.Contains("UntrustedChain", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_ExpiredCertificate_RefusedAtTlsAndNothingWritten()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var expired = endpoints.Pki.Issue("expired-csp", PartyRole.Csp, "DE-8EO", TimeSpan.FromDays(1), DateTimeOffset.UtcNow.AddDays(-3));
+        var before = Snapshot(endpoints);
+
+        var error = await HandshakeAsync(endpoints, expired, TwoEndpoints.CspIdentity, "expired");
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains(endpoints.Cso.Log.Lines, line => line.Contains("Expired", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_CertificateRevokedWhileServerRuns_UnauthenticatedOnNextCallAndNothingWritten()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var client = new PlatformService.PlatformServiceClient(
+            endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        await client.GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: DateTime.UtcNow.Add(Deadline));
+        var before = Snapshot(endpoints);
+
+        await File.WriteAllTextAsync(endpoints.RevocationFile, $"# revoked by the operator\n{TestPki.SerialOf(endpoints.CspCertificates)}\n");
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "after-revocation"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal("CERTIFICATE_REVOKED", HandshakeTests.ReasonOf(error));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Call_CsoCertificateOnCsoHostedServices_PermissionDeniedRoleNotAllowed()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var otherCso = endpoints.Pki.Issue("other-cso", PartyRole.Cso, "DE*XYZ");
+        var self = PartyIdentity.Create(PartyRole.Cso, "DE*XYZ");
+        var channel = endpoints.Channel(otherCso, self, endpoints.Cso);
+        var before = Snapshot(endpoints);
+
+        var sites = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new SiteService.SiteServiceClient(channel).ListSitesAsync(new ListSitesRequest(), deadline: DateTime.UtcNow.Add(Deadline)));
+        var handshake = await Assert.ThrowsAsync<RpcException>(async () =>
+            await new PlatformService.PlatformServiceClient(channel).HandshakeAsync(
+                HandshakeTests.HandshakeFrom(self, new Uri("https://localhost:9"), "cso-to-cso"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.PermissionDenied, sites.StatusCode);
+        Assert.Equal("ROLE_NOT_ALLOWED", HandshakeTests.ReasonOf(sites));
+        Assert.Equal(StatusCode.PermissionDenied, handshake.StatusCode);
+        Assert.Equal("ROLE_NOT_ALLOWED", HandshakeTests.ReasonOf(handshake));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_StatingAnotherParty_PermissionDeniedPartyMismatch()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var client = new PlatformService.PlatformServiceClient(
+            endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        var before = Snapshot(endpoints);
+        var impostor = PartyIdentity.Create(PartyRole.Csp, "NL-TNM");
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(impostor, endpoints.Csp.Url, "impostor"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal("PARTY_MISMATCH", HandshakeTests.ReasonOf(error));
+        Assert.Contains("NL-TNM", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_PartyWithoutAgreement_PermissionDeniedUnknownParty()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var stranger = endpoints.Pki.Issue("stranger-csp", PartyRole.Csp, "FR-ZZZ");
+        var identity = PartyIdentity.Create(PartyRole.Csp, "FR-ZZZ");
+        var client = new PlatformService.PlatformServiceClient(endpoints.Channel(stranger, identity, endpoints.Cso));
+        var before = Snapshot(endpoints);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(identity, new Uri("https://localhost:9"), "stranger"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        Assert.Equal("UNKNOWN_PARTY", HandshakeTests.ReasonOf(error));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_MalformedPartyIdAndMissingFields_InvalidArgumentNamingTheField()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var client = new PlatformService.PlatformServiceClient(
+            endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        var before = Snapshot(endpoints);
+        var malformed = HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "malformed");
+        malformed.Caller.PartyId = "DE*8EO";
+        var noRequestId = HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, string.Empty);
+        var httpUrl = HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "http-url");
+        httpUrl.Caller.EndpointUrl = "http://localhost:80";
+
+        var errors = new List<RpcException>();
+        foreach (var request in new[] { malformed, noRequestId, httpUrl })
+        {
+            errors.Add(await Assert.ThrowsAsync<RpcException>(async () =>
+                await client.HandshakeAsync(request, deadline: DateTime.UtcNow.Add(Deadline))));
+        }
+
+        Assert.All(errors, error => Assert.Equal(StatusCode.InvalidArgument, error.StatusCode));
+        Assert.Equal(["INVALID_IDENTIFIER", "MISSING_FIELD", "INVALID_FIELD"], errors.Select(HandshakeTests.ReasonOf));
+        Assert.Equal(
+            ["caller.party_id", "request_id", "caller.endpoint_url"],
+            errors.Select(error => error.GetRpcStatus()!.GetDetail<Google.Rpc.BadRequest>()!.FieldViolations.Single().Field));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Call_ServerCertificateWithUnexpectedParty_ClientRefusesTheServer()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var expectedButWrong = PartyIdentity.Create(PartyRole.Cso, "DE*XYZ");
+        var client = new PlatformService.PlatformServiceClient(
+            endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso, expectedButWrong));
+        var wrongRole = new PlatformService.PlatformServiceClient(
+            endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso, PartyIdentity.Create(PartyRole.Csp, "DE-ABC")));
+        var before = Snapshot(endpoints);
+
+        var partyError = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "wrong-server"), deadline: DateTime.UtcNow.Add(Deadline)));
+        var roleError = await Assert.ThrowsAsync<RpcException>(async () => await wrongRole.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "wrong-role"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.Unavailable, partyError.StatusCode);
+        Assert.IsType<AuthenticationException>(FindInner<AuthenticationException>(partyError));
+        Assert.Equal(StatusCode.Unavailable, roleError.StatusCode);
+        Assert.IsType<AuthenticationException>(FindInner<AuthenticationException>(roleError));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Call_ConfiguredPartnerBeforeHandshake_PermissionDeniedPartnerNotRegistered()
+    {
+        // Only the CSP runs; it knows the CSO as a partner but no handshake has happened.
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        await endpoints.StartCspAsync();
+        var client = new CspBackofficeService.CspBackofficeServiceClient(
+            endpoints.Channel(endpoints.CsoCertificates, TwoEndpoints.CsoIdentity, endpoints.Csp));
+        var authorization = new AuthorizationService.AuthorizationServiceClient(
+            endpoints.Channel(endpoints.CsoCertificates, TwoEndpoints.CsoIdentity, endpoints.Csp));
+
+        var backoffice = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.ListPartnersAsync(new ListPartnersRequest(), deadline: DateTime.UtcNow.Add(Deadline)));
+        var notRegistered = await Assert.ThrowsAsync<RpcException>(async () =>
+            await authorization.ListTokensAsync(new ListTokensRequest(), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.PermissionDenied, backoffice.StatusCode);
+        Assert.Equal("ROLE_NOT_ALLOWED", HandshakeTests.ReasonOf(backoffice));
+        Assert.Equal(StatusCode.PermissionDenied, notRegistered.StatusCode);
+        Assert.Equal("PARTNER_NOT_REGISTERED", HandshakeTests.ReasonOf(notRegistered));
+    }
+
+    private async Task<TwoEndpoints> StartSettledAsync()
+    {
+        var endpoints = await TwoEndpoints.StartAsync(output);
+        var csoDirectory = endpoints.Cso.Services.GetRequiredService<PartnerDirectory>();
+        var cspDirectory = endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();
+        await TwoEndpoints.WaitUntilAsync(
+            () => csoDirectory.Find(TwoEndpoints.CspIdentity)?.OutboundHandshakeTime is not null
+                && csoDirectory.Find(TwoEndpoints.CspIdentity)?.InboundHandshakeTime is not null
+                && cspDirectory.Find(TwoEndpoints.CsoIdentity)?.OutboundHandshakeTime is not null,
+            Deadline,
+            "the start-up handshakes settled");
+        return endpoints;
+    }
+
+    private static async Task<RpcException> HandshakeAsync(TwoEndpoints endpoints, string certificates, PartyIdentity self, string requestId)
+    {
+        var client = new PlatformService.PlatformServiceClient(endpoints.Channel(certificates, self, endpoints.Cso));
+        return await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(self, endpoints.Csp.Url, requestId), deadline: DateTime.UtcNow.Add(Deadline)));
+    }
+
+    private static string Snapshot(TwoEndpoints endpoints) =>
+        DatabaseSnapshot.Partners(endpoints.Cso.Database) + "\n--\n" + DatabaseSnapshot.Requests(endpoints.Cso.Database);
+
+    private static bool TrustsTestCa(TwoEndpoints endpoints, X509Certificate? certificate, SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(endpoints.Pki.Ca.Certificate);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+    }
+
+    private static Exception? FindInner<T>(Exception error)
+        where T : Exception
+    {
+        for (Exception? current = error; current is not null; current = current.InnerException)
+        {
+            if (current is T)
+            {
+                return current;
+            }
+        }
+
+        return null;
+    }
+}
