@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using RoamingGrpc.Endpoint.Hosting;
 
 namespace RoamingGrpc.Cli.Commands;
@@ -74,7 +75,8 @@ internal static class ServeCommand
 
             await using (app.ConfigureAwait(false))
             {
-                await app.RunAsync(cancellationToken).ConfigureAwait(false);
+                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             }
 
             return 0;

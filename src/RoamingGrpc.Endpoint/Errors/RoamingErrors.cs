@@ -1,3 +1,6 @@
+using System.Collections.Frozen;
+using System.Reflection;
+using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -17,13 +20,36 @@ public static class RoamingErrors
 
     private const string ReasonPrefix = "ERROR_REASON_";
 
+    // The proto value names (ERROR_REASON_STALE_CURSOR) with the prefix removed, read once from the generated enum.
+    private static readonly FrozenDictionary<ErrorReason, string> ReasonNames = System.Enum.GetValues<ErrorReason>().ToFrozenDictionary(
+        reason => reason,
+        reason => (typeof(ErrorReason).GetField(reason.ToString())!.GetCustomAttribute<OriginalNameAttribute>()?.Name ?? reason.ToString())
+            .Replace(ReasonPrefix, string.Empty, StringComparison.Ordinal));
+
     /// <summary>The ErrorInfo reason string of <paramref name="reason"/>, e.g. <c>INVALID_IDENTIFIER</c>.</summary>
-    public static string ReasonName(ErrorReason reason)
+    public static string ReasonName(ErrorReason reason) =>
+        ReasonNames.TryGetValue(reason, out var name)
+            ? name
+            : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a declared error reason.");
+
+    /// <summary>The canonical gRPC name of a status code, e.g. <c>PERMISSION_DENIED</c>.</summary>
+    public static string StatusName(StatusCode code) => code switch
     {
-        var name = ErrorReason.Descriptor.FindValueByNumber((int)reason)?.Name
-            ?? throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a declared error reason.");
-        return name.StartsWith(ReasonPrefix, StringComparison.Ordinal) ? name[ReasonPrefix.Length..] : name;
-    }
+        StatusCode.OK => "OK",
+        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
+        StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
+        StatusCode.NotFound => "NOT_FOUND",
+        StatusCode.AlreadyExists => "ALREADY_EXISTS",
+        StatusCode.PermissionDenied => "PERMISSION_DENIED",
+        StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
+        StatusCode.FailedPrecondition => "FAILED_PRECONDITION",
+        StatusCode.OutOfRange => "OUT_OF_RANGE",
+        StatusCode.Unimplemented => "UNIMPLEMENTED",
+        StatusCode.Unavailable => "UNAVAILABLE",
+        StatusCode.DataLoss => "DATA_LOSS",
+        StatusCode.Unauthenticated => "UNAUTHENTICATED",
+        _ => code.ToString().ToUpperInvariant(),
+    };
 
     /// <summary>An error with <paramref name="code"/>, an ErrorInfo and optional metadata.</summary>
     public static RpcException Create(
@@ -36,7 +62,10 @@ public static class RoamingErrors
         var info = new ErrorInfo { Reason = ReasonName(reason), Domain = Domain };
         if (metadata is not null)
         {
-            info.Metadata.Add(metadata);
+            foreach (var (key, value) in metadata)
+            {
+                info.Metadata[key] = value;
+            }
         }
 
         var status = new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } };

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -54,18 +55,14 @@ public static class RoamingEndpointHost
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
 
         var app = builder.Build();
-        app.MapGrpcService<PlatformService>();
-        foreach (var map in ServiceCatalog.For(settings.Identity.Role))
-        {
-            map(app);
-        }
+        ServiceCatalog.Map(app, settings.Identity.Role);
 
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
     }
 
-    private static void AddEndpointServices(IServiceCollection services, IConfiguration configuration, EndpointSettings settings)
+    private static void AddEndpointServices(IServiceCollection services, ConfigurationManager configuration, EndpointSettings settings)
     {
         services.Configure<RoamingEndpointOptions>(configuration.GetSection(RoamingEndpointOptions.SectionName));
         services.AddSingleton(settings);

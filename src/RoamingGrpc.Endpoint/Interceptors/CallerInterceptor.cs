@@ -4,13 +4,16 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Security;
 
 namespace RoamingGrpc.Endpoint.Interceptors;
 
 /// <summary>
-/// Authorizes every call (see <see cref="CallerAuthorizer"/>), makes the caller's identity available to the
+/// Authorizes every call (see <see cref="CallerAuthorizer"/>), answers calls to contract-only services with
+/// UNIMPLEMENTED / USE_CASE_NOT_LIVE, makes the caller's identity available to the
 /// service through <see cref="CallerContext.Caller"/>, and opens a logging scope with the peer party, the method
 /// and the request id.
 /// </summary>
@@ -51,8 +54,16 @@ internal sealed class CallerInterceptor(CallerAuthorizer authorizer, ILogger<Cal
     private PartyIdentity Authorize(ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        var callers = http.GetEndpoint()?.Metadata.GetMetadata<CallersAttribute>();
-        var caller = authorizer.Authorize(http.Connection.ClientCertificate, callers, context.Method);
+        var metadata = http.GetEndpoint()?.Metadata;
+        var caller = authorizer.Authorize(http.Connection.ClientCertificate, metadata?.GetMetadata<CallersAttribute>(), context.Method);
+        if (metadata?.GetMetadata<ContractOnlyAttribute>() is { } contractOnly)
+        {
+            throw RoamingErrors.Create(
+                StatusCode.Unimplemented,
+                ErrorReason.UseCaseNotLive,
+                $"{context.Method} ({contractOnly.UseCases}) is part of contract v1 but not live on this endpoint version; see GetPlatformInfo for the live use cases.");
+        }
+
         http.Items[CallerContext.ItemKey] = caller;
         return caller;
     }

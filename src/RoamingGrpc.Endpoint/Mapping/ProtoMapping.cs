@@ -45,6 +45,34 @@ public static class ProtoMapping
         return new UseCaseSupport { UseCase = (UseCase)info.Number, Versions = { useCase.Versions } };
     }
 
+    /// <summary>A registry record as the back office sees it.</summary>
+    public static Contracts.V1.Partner ToProto(Domain.Parties.Partner partner)
+    {
+        ArgumentNullException.ThrowIfNull(partner);
+        var proto = new Contracts.V1.Partner
+        {
+            PartyId = partner.Identity.PartyId,
+            Role = ToProto(partner.Identity.Role),
+            EndpointUrl = partner.EndpointUrl ?? string.Empty,
+            DisplayName = partner.DisplayName,
+            UseCases = { partner.UseCases.Select(ToProto) },
+            Status = partner.Status == Domain.Parties.PartnerStatus.Registered ? Contracts.V1.PartnerStatus.Registered : Contracts.V1.PartnerStatus.Configured,
+            CreateTime = Timestamp.FromDateTimeOffset(partner.CreateTime),
+            UpdateTime = Timestamp.FromDateTimeOffset(partner.UpdateTime),
+        };
+        if (partner.InboundHandshakeTime is { } inbound)
+        {
+            proto.InboundHandshakeTime = Timestamp.FromDateTimeOffset(inbound);
+        }
+
+        if (partner.OutboundHandshakeTime is { } outbound)
+        {
+            proto.OutboundHandshakeTime = Timestamp.FromDateTimeOffset(outbound);
+        }
+
+        return proto;
+    }
+
     /// <summary>How a registry record is reported back to the partner.</summary>
     public static ProtoRegistration ToProto(Domain.Parties.PartnerRegistration registration)
     {

@@ -75,23 +75,23 @@ public sealed partial class PartnerHandshaker(
                 try
                 {
                     var registration = await HandshakeOnceAsync(partner, requestId, stoppingToken).ConfigureAwait(false);
-                    Log.Registered(logger, partner.ToString(), registration.Partner.EndpointUrl ?? string.Empty, attempt);
+                    Log.Registered(logger, partner, registration.Partner.EndpointUrl ?? string.Empty, attempt);
                     return;
                 }
                 catch (RpcException ex) when (IsTransient(ex.StatusCode) && !stoppingToken.IsCancellationRequested)
                 {
                     var delay = Backoff(attempt, settings);
-                    Log.Retrying(logger, partner.ToString(), ex.StatusCode, attempt, delay, ex.Status.Detail);
+                    Log.Retrying(logger, partner, ex.StatusCode, attempt, delay, ex.Status.Detail);
                     await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
                 }
                 catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    Log.Refused(logger, partner.ToString(), ex.StatusCode, ex.Status.Detail);
+                    Log.Refused(logger, partner, ex.StatusCode, ex.Status.Detail);
                     return;
                 }
                 catch (PartnerUnreachableException ex)
                 {
-                    Log.Unusable(logger, partner.ToString(), ex.Message);
+                    Log.Unusable(logger, partner, ex.Message);
                     return;
                 }
             }
@@ -154,15 +154,15 @@ public sealed partial class PartnerHandshaker(
     private static partial class Log
     {
         [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Registered with partner {Partner} at {Url} (attempt {Attempt})")]
-        public static partial void Registered(ILogger logger, string partner, string url, int attempt);
+        public static partial void Registered(ILogger logger, PartyIdentity partner, string url, int attempt);
 
         [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Partner {Partner} not reachable ({Code}, attempt {Attempt}); retrying in {Delay}: {Detail}")]
-        public static partial void Retrying(ILogger logger, string partner, StatusCode code, int attempt, TimeSpan delay, string detail);
+        public static partial void Retrying(ILogger logger, PartyIdentity partner, StatusCode code, int attempt, TimeSpan delay, string detail);
 
         [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partner {Partner} refused the handshake ({Code}): {Detail}")]
-        public static partial void Refused(ILogger logger, string partner, StatusCode code, string detail);
+        public static partial void Refused(ILogger logger, PartyIdentity partner, StatusCode code, string detail);
 
         [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Cannot register with partner {Partner}: {Reason}")]
-        public static partial void Unusable(ILogger logger, string partner, string reason);
+        public static partial void Unusable(ILogger logger, PartyIdentity partner, string reason);
     }
 }

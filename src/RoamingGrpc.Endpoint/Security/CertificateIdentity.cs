@@ -71,7 +71,7 @@ public static class CertificateIdentity
         return true;
     }
 
-    private static IEnumerable<string> ReadUris(X509SubjectAlternativeNameExtension san)
+    private static List<string> ReadUris(X509SubjectAlternativeNameExtension san)
     {
         // .NET reads DNS names and IP addresses from the extension; URIs need the raw ASN.1.
         var reader = new System.Formats.Asn1.AsnReader(san.RawData, System.Formats.Asn1.AsnEncodingRules.DER);

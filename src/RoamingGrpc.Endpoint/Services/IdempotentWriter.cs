@@ -5,6 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Storage;
+using WriteContext = RoamingGrpc.Storage.WriteContext;
 using RoamingGrpc.Storage.Requests;
 
 namespace RoamingGrpc.Endpoint.Services;

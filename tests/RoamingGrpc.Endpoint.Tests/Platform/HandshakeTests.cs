@@ -141,6 +141,6 @@ public sealed class HandshakeTests(ITestOutputHelper output)
 
     internal static string? ReasonOf(RpcException error) => error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
 
-    private static bool BothWays(Partner? partner) =>
+    private static bool BothWays(Domain.Parties.Partner? partner) =>
         partner is { Status: PartnerStatus.Registered, InboundHandshakeTime: not null, OutboundHandshakeTime: not null };
 }

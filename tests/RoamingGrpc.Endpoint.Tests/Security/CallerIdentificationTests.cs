@@ -205,7 +205,7 @@ public sealed class CallerIdentificationTests(ITestOutputHelper output)
         // Only the CSP runs; it knows the CSO as a partner but no handshake has happened.
         await using var endpoints = TwoEndpoints.Prepare(output);
         await endpoints.StartCspAsync();
-        var client = new CspBackofficeService.CspBackofficeServiceClient(
+        var client = new PartnerBackofficeService.PartnerBackofficeServiceClient(
             endpoints.Channel(endpoints.CsoCertificates, TwoEndpoints.CsoIdentity, endpoints.Csp));
         var authorization = new AuthorizationService.AuthorizationServiceClient(
             endpoints.Channel(endpoints.CsoCertificates, TwoEndpoints.CsoIdentity, endpoints.Csp));

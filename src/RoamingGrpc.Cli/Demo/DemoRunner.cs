@@ -1,0 +1,253 @@
+using System.Net;
+using Google.Rpc;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Security;
+
+namespace RoamingGrpc.Cli.Demo;
+
+/// <summary>
+/// Runs the demo: a fresh roaming CA, one certificate per role and party, a CSO (DE*ABC) and a CSP (DE-8EO)
+/// endpoint on loopback with temporary databases, and the live use cases between them, printed as a trace.
+/// Exit code 0 only when every step had the expected outcome.
+/// </summary>
+internal sealed class DemoRunner(TextWriter output)
+{
+    private static readonly PartyIdentity Cso = PartyIdentity.Create(PartyRole.Cso, "DE*ABC");
+    private static readonly PartyIdentity Csp = PartyIdentity.Create(PartyRole.Csp, "DE-8EO");
+    private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(20);
+    private readonly List<(string Step, bool Ok)> _summary = [];
+
+    public async Task<int> RunAsync(bool keepRunning, CancellationToken cancellationToken)
+    {
+        var root = Directory.CreateTempSubdirectory("roaming-demo-").FullName;
+        Section("Setup: roaming CA and one certificate per role");
+        using var ca = CertificateAuthority.Create("Demo Roaming CA", TimeSpan.FromDays(2));
+        ca.Save(Path.Combine(root, "ca"));
+        Line($"roaming ca init --out {Path.Combine(root, "ca")}");
+        var csoCerts = Issue(ca, root, "cso", Cso);
+        var cspCerts = Issue(ca, root, "csp", Csp);
+        var csoBackoffice = Issue(ca, root, "cso-backoffice", PartyIdentity.Create(PartyRole.Backoffice, Cso.PartyId));
+        var cspBackoffice = Issue(ca, root, "csp-backoffice", PartyIdentity.Create(PartyRole.Backoffice, Csp.PartyId));
+        var intruder = Issue(ca, root, "other-cso", PartyIdentity.Create(PartyRole.Cso, "DE*XYZ"));
+
+        using var loggerFactory = LoggerFactory.Create(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        WebApplication? csp = null;
+        WebApplication? cso = null;
+        try
+        {
+            Section("Start: CSP endpoint, then CSO endpoint (each its own SQLite database)");
+            csp = await StartAsync(Csp, cspCerts, Path.Combine(root, "csp.db"), (Cso, null), cancellationToken).ConfigureAwait(false);
+            var cspUrl = UrlOf(csp);
+            Line($"CSP {Csp.PartyId} listening on {cspUrl}; knows partner cso:{Cso.PartyId} (URL to be learnt from its handshake)");
+            cso = await StartAsync(Cso, csoCerts, Path.Combine(root, "cso.db"), (Csp, cspUrl), cancellationToken).ConfigureAwait(false);
+            var csoUrl = UrlOf(cso);
+            Line($"CSO {Cso.PartyId} listening on {csoUrl}; knows partner csp:{Csp.PartyId} at {cspUrl}");
+
+            Section("UC1-1 Platform authentication: handshakes both ways at start");
+            var bothWays = await WaitForHandshakesAsync(cso, csp, cancellationToken).ConfigureAwait(false);
+            using var csoAdmin = PartnerChannelFactory.ForClient(csoBackoffice, PartyIdentity.Create(PartyRole.Backoffice, Cso.PartyId), loggerFactory);
+            using var cspAdmin = PartnerChannelFactory.ForClient(cspBackoffice, PartyIdentity.Create(PartyRole.Backoffice, Csp.PartyId), loggerFactory);
+            var csoPartners = await new PartnerBackofficeService.PartnerBackofficeServiceClient(csoAdmin.Get(csoUrl, Cso))
+                .ListPartnersAsync(new ListPartnersRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            var cspPartners = await new PartnerBackofficeService.PartnerBackofficeServiceClient(cspAdmin.Get(cspUrl, Csp))
+                .ListPartnersAsync(new ListPartnersRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            PrintRegistry("CSO", csoPartners);
+            PrintRegistry("CSP", cspPartners);
+            Check("UC1-1 handshake CSO -> CSP and CSP -> CSO, both recorded in SQLite", bothWays);
+
+            Section("UC1-1 on demand: the CSP's back office asks its endpoint to handshake again");
+            var again = await new PartnerBackofficeService.PartnerBackofficeServiceClient(cspAdmin.Get(cspUrl, Csp))
+                .RunHandshakeAsync(new RunHandshakeRequest { RequestId = Guid.NewGuid().ToString() }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            foreach (var result in again.Results)
+            {
+                Line($"CSP -> CSO {result.PartyId}: {(result.Success ? "registered, partner states " + UseCases(result.Partner.UseCases) : result.ErrorCode + " " + result.ErrorMessage)}");
+            }
+
+            Check("UC1-1 on-demand handshake", again.Results.Count == 1 && again.Results[0].Success);
+
+            Section("Role identification: who may call what");
+            using var cspAsPartner = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
+            var info = await new PlatformService.PlatformServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Line($"CSP -> CSO GetPlatformInfo: {info.Platform.Role} {info.Platform.PartyId} at {info.Platform.EndpointUrl}, live: {UseCases(info.Platform.UseCases)}");
+            var notLive = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"CSP -> CSO SiteService.ListSites: {Describe(notLive)}");
+            using var intruderFactory = PartnerChannelFactory.ForClient(intruder, PartyIdentity.Create(PartyRole.Cso, "DE*XYZ"), loggerFactory);
+            var denied = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(intruderFactory.Get(csoUrl, Cso))
+                .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"another CSO (DE*XYZ) -> CSO SiteService.ListSites: {Describe(denied)}");
+            var impostor = await ExpectErrorAsync(() => new PlatformService.PlatformServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .HandshakeAsync(
+                    new HandshakeRequest
+                    {
+                        RequestId = Guid.NewGuid().ToString(),
+                        Caller = new PlatformInfo { PartyId = "NL-TNM", Role = Role.Csp, EndpointUrl = cspUrl.ToString() },
+                    },
+                    deadline: Deadline(),
+                    cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"CSP DE-8EO claiming to be NL-TNM -> CSO Handshake: {Describe(impostor)}");
+            Check("Role identification (contract-only service, wrong role, impersonation refused)",
+                notLive?.StatusCode == StatusCode.Unimplemented
+                && denied?.StatusCode == StatusCode.PermissionDenied
+                && impostor?.StatusCode == StatusCode.PermissionDenied);
+
+            if (keepRunning)
+            {
+                Section("Endpoints keep running (Ctrl+C stops them)");
+                Line($"CSO: {csoUrl}  certificates: {csoCerts}  backoffice: {csoBackoffice}");
+                Line($"CSP: {cspUrl}  certificates: {cspCerts}  backoffice: {cspBackoffice}");
+                Line($"try:  buf curl --protocol grpc --http2-prior-knowledge=false --cacert {Path.Combine(cspCerts, "ca.pem")} --cert {Path.Combine(cspCerts, "cert.pem")} --key {Path.Combine(cspCerts, "key.pem")} --list-methods {csoUrl}");
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await StopAsync(cso).ConfigureAwait(false);
+            await StopAsync(csp).ConfigureAwait(false);
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(root, recursive: true);
+        }
+
+        Section("Summary");
+        foreach (var (step, ok) in _summary)
+        {
+            Line($"{(ok ? "OK  " : "FAIL")}  {step}");
+        }
+
+        var failed = _summary.Count(step => !step.Ok);
+        Line(failed == 0 ? $"All {_summary.Count} scenario steps completed as expected." : $"{failed} of {_summary.Count} steps failed.");
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static DateTime Deadline() => DateTime.UtcNow.Add(StepTimeout);
+
+    private string Issue(CertificateAuthority ca, string root, string name, PartyIdentity identity)
+    {
+        var directory = Path.Combine(root, name);
+        using var issued = ca.Issue(identity, ["localhost"], [IPAddress.Loopback], TimeSpan.FromDays(1));
+        ca.SaveIssued(issued, directory);
+        Line($"roaming cert issue --role {identity.Role.ToName()} --party {identity.PartyId} -> {CertificateIdentity.ToUri(identity)}");
+        return directory;
+    }
+
+    private async Task<WebApplication> StartAsync(
+        PartyIdentity identity, string certificates, string database, (PartyIdentity Identity, Uri? Url) partner, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Roaming:Role"] = identity.Role.ToName(),
+            ["Roaming:PartyId"] = identity.PartyId,
+            ["Roaming:DisplayName"] = identity.Role == PartyRole.Cso ? "Demo charging stations" : "Demo e-mobility provider",
+            ["Roaming:Listen"] = "127.0.0.1:0",
+            ["Roaming:CertificateDirectory"] = certificates,
+            ["Roaming:Database"] = database,
+            ["Roaming:Handshake:InitialBackoff"] = "00:00:00.200",
+            ["Roaming:Partners:0:Role"] = partner.Identity.Role.ToName(),
+            ["Roaming:Partners:0:PartyId"] = partner.Identity.PartyId,
+            ["Roaming:Partners:0:Url"] = partner.Url?.ToString(),
+        };
+        var name = $"{identity.Role.ToName().ToUpperInvariant()} {identity.PartyId}";
+        var app = RoamingEndpointHost.Build(null, settings, logging =>
+        {
+            logging.ClearProviders();
+            logging.AddProvider(new DemoLog(output, name));
+            logging.SetMinimumLevel(LogLevel.Information);
+        });
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        return app;
+    }
+
+    private static async Task<bool> WaitForHandshakesAsync(WebApplication cso, WebApplication csp, CancellationToken cancellationToken)
+    {
+        var csoDirectory = cso.Services.GetRequiredService<PartnerDirectory>();
+        var cspDirectory = csp.Services.GetRequiredService<PartnerDirectory>();
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (csoDirectory.Find(Csp) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null }
+                && cspDirectory.Find(Cso) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null })
+            {
+                return true;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private void PrintRegistry(string who, ListPartnersResponse response)
+    {
+        foreach (var partner in response.Partners)
+        {
+            Line($"{who} registry: {partner.Role} {partner.PartyId} {partner.Status} at {partner.EndpointUrl}; "
+                + $"its handshake to us {(partner.InboundHandshakeTime is null ? "-" : "yes")}, ours to it {(partner.OutboundHandshakeTime is null ? "-" : "yes")}; states {UseCases(partner.UseCases)}");
+        }
+    }
+
+    private static async Task<RpcException?> ExpectErrorAsync(Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+            return null;
+        }
+        catch (RpcException ex)
+        {
+            return ex;
+        }
+    }
+
+    private static string Describe(RpcException? error) => error is null
+        ? "succeeded (unexpected)"
+        : $"{error.StatusCode} {error.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason} - {error.Status.Detail}";
+
+    private static string UseCases(IEnumerable<UseCaseSupport> useCases) =>
+        string.Join(", ", useCases.Select(useCase => $"{Domain.UseCases.UseCaseCatalog.ByNumber((int)useCase.UseCase)?.Code} {string.Join('/', useCase.Versions)}"));
+
+    private static Uri UrlOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+
+    private static async Task StopAsync(WebApplication? app)
+    {
+        if (app is not null)
+        {
+            await app.StopAsync().ConfigureAwait(false);
+            await app.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Check(string step, bool ok)
+    {
+        _summary.Add((step, ok));
+        Line(ok ? $"=> {step}: OK" : $"=> {step}: FAILED");
+    }
+
+    private void Section(string title)
+    {
+        lock (output)
+        {
+            output.WriteLine();
+            output.WriteLine($"== {title}");
+        }
+    }
+
+    private void Line(string text)
+    {
+        lock (output)
+        {
+            output.WriteLine($"   {text}");
+        }
+    }
+}

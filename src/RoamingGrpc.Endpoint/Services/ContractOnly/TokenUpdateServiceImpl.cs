@@ -1,0 +1,12 @@
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Security;
+
+namespace RoamingGrpc.Endpoint.Services.ContractOnly;
+
+/// <summary>
+/// TokenUpdateService (UC4-2: token list pushes from CSPs), hosted by the visited-CSO endpoint. In contract v1 but not live in this build:
+/// callers are authorized as for the live service, then every RPC answers UNIMPLEMENTED / USE_CASE_NOT_LIVE.
+/// </summary>
+[Callers(CallerPolicy.RegisteredPartner)]
+[ContractOnly("UC4-2")]
+internal sealed class TokenUpdateServiceImpl : TokenUpdateService.TokenUpdateServiceBase;
