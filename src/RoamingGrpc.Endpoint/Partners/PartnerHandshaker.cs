@@ -26,6 +26,7 @@ public sealed partial class PartnerHandshaker(
     PlatformDescription description,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
+    IHostApplicationLifetime lifetime,
     ILogger<PartnerHandshaker> logger) : BackgroundService, IPartnerHandshaker
 {
     private readonly Channel<PartyIdentity> _requests = Channel.CreateUnbounded<PartyIdentity>();
@@ -48,6 +49,13 @@ public sealed partial class PartnerHandshaker(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Our own URL (stated in every handshake) is known once Kestrel listens, which is after hosted services start.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()).ConfigureAwait(false))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+
         foreach (var partner in directory.All.Where(partner => partner.EndpointUrl is not null))
         {
             Request(partner.Identity);
@@ -104,6 +112,12 @@ public sealed partial class PartnerHandshaker(
         {
             // The host is stopping; the next start tries again.
         }
+#pragma warning disable CA1031 // The top of a background task: a failure is logged (as an error) rather than lost unobserved.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.Failed(logger, partner, ex);
+        }
     }
 
     private async Task<DomainRegistration> HandshakeOnceAsync(PartyIdentity partner, string requestId, CancellationToken cancellationToken)
@@ -153,6 +167,9 @@ public sealed partial class PartnerHandshaker(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Handshake with partner {Partner} failed unexpectedly; not retried")]
+        public static partial void Failed(ILogger logger, PartyIdentity partner, Exception exception);
+
         [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Registered with partner {Partner} at {Url} (attempt {Attempt})")]
         public static partial void Registered(ILogger logger, PartyIdentity partner, string url, int attempt);
 

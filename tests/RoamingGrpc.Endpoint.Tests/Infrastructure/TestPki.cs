@@ -10,7 +10,8 @@ public sealed class TestPki : IDisposable
     public TestPki(string root)
     {
         Root = root;
-        Ca = CertificateAuthority.Create("Test Roaming CA", TimeSpan.FromDays(30));
+        // Valid from ten days ago, so that tests can issue certificates that have already expired.
+        Ca = CertificateAuthority.Create("Test Roaming CA", TimeSpan.FromDays(40), new ShiftedClock(TimeSpan.FromDays(-10)));
         Ca.Save(Path.Combine(root, "ca"));
     }
 
@@ -51,4 +52,9 @@ public sealed class TestPki : IDisposable
     }
 
     public void Dispose() => Ca.Dispose();
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
 }

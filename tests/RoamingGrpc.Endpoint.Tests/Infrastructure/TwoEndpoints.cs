@@ -1,4 +1,5 @@
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Partners;
@@ -48,6 +49,20 @@ public sealed class TwoEndpoints : IAsyncDisposable
         var endpoints = Prepare(output);
         await endpoints.StartCspAsync(cancellationToken: cancellationToken);
         await endpoints.StartCsoAsync(endpoints.Csp.Url, cancellationToken);
+        return endpoints;
+    }
+
+    /// <summary>Starts both and waits until the start-up handshakes (both ways) are done and nothing else is in flight.</summary>
+    public static async Task<TwoEndpoints> StartSettledAsync(ITestOutputHelper output)
+    {
+        var endpoints = await StartAsync(output);
+        var csoDirectory = endpoints.Cso.Services.GetRequiredService<PartnerDirectory>();
+        var cspDirectory = endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();
+        await WaitUntilAsync(
+            () => csoDirectory.Find(CspIdentity) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null }
+                && cspDirectory.Find(CsoIdentity) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null },
+            TimeSpan.FromSeconds(20),
+            "the start-up handshakes settled");
         return endpoints;
     }
 

@@ -48,26 +48,25 @@ public sealed class HandshakeTests(ITestOutputHelper output)
     [Fact]
     public async Task Handshake_SameRequestIdTwice_SecondGetsSameResponseAndNoSecondEffect()
     {
-        await using var endpoints = await TwoEndpoints.StartAsync(output);
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
         var client = new PlatformService.PlatformServiceClient(
             endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
         var request = HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "retry-1");
 
         var first = await client.HandshakeAsync(request, deadline: DateTime.UtcNow.Add(Deadline));
-        var requestsAfterFirst = DatabaseSnapshot.Requests(endpoints.Cso.Database);
         var second = await client.HandshakeAsync(request, deadline: DateTime.UtcNow.Add(Deadline));
 
         Assert.Equal(first, second);
         Assert.Equal(Role.Cso, first.Platform.Role);
         Assert.Equal("DE*ABC", first.Platform.PartyId);
         Assert.Equal("DE-8EO", first.Registration.PartyId);
-        Assert.Equal(requestsAfterFirst, DatabaseSnapshot.Requests(endpoints.Cso.Database));
+        Assert.Single(DatabaseSnapshot.Requests(endpoints.Cso.Database).Split('\n'), row => row.EndsWith("|retry-1", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task Handshake_SameRequestIdDifferentPayload_AlreadyExistsRequestIdReused()
     {
-        await using var endpoints = await TwoEndpoints.StartAsync(output);
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
         var client = new PlatformService.PlatformServiceClient(
             endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
         await client.HandshakeAsync(HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "reuse-1"), deadline: DateTime.UtcNow.Add(Deadline));
@@ -86,7 +85,7 @@ public sealed class HandshakeTests(ITestOutputHelper output)
     [Fact]
     public async Task Handshake_RepeatedWithSameDetails_UnchangedThenChangedDetailsUpdated()
     {
-        await using var endpoints = await TwoEndpoints.StartAsync(output);
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
         var csoDirectory = endpoints.Cso.Services.GetRequiredService<PartnerDirectory>();
         await TwoEndpoints.WaitUntilAsync(() => csoDirectory.IsRegistered(TwoEndpoints.CspIdentity), Deadline, "the CSP is registered at the CSO");
         var client = new PlatformService.PlatformServiceClient(
