@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,8 @@ public static class RoamingEndpointHost
             ContentRootPath = Directory.GetCurrentDirectory(),
             EnvironmentName = Environments.Production,
         });
+        // Defaults go below every other source (appsettings.json, the --config file, environment, flags).
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = DefaultSettings });
         if (configFile is not null)
         {
             builder.Configuration.AddJsonFile(Path.GetFullPath(configFile), optional: false, reloadOnChange: false);
@@ -61,6 +64,13 @@ public static class RoamingEndpointHost
         app.MapGrpcReflectionService();
         return app;
     }
+
+    private static readonly Dictionary<string, string?> DefaultSettings = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
+    };
 
     private static void AddEndpointServices(IServiceCollection services, ConfigurationManager configuration, EndpointSettings settings)
     {

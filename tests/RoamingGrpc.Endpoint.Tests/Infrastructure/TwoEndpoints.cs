@@ -48,7 +48,7 @@ public sealed class TwoEndpoints : IAsyncDisposable
     {
         var endpoints = Prepare(output);
         await endpoints.StartCspAsync(cancellationToken: cancellationToken);
-        await endpoints.StartCsoAsync(endpoints.Csp.Url, cancellationToken);
+        await endpoints.StartCsoAsync(endpoints.Csp.Url, cancellationToken: cancellationToken);
         return endpoints;
     }
 
@@ -74,15 +74,16 @@ public sealed class TwoEndpoints : IAsyncDisposable
         return new TwoEndpoints(output, root, new TestPki(root));
     }
 
-    public async Task<RunningEndpoint> StartCsoAsync(Uri cspUrl, CancellationToken cancellationToken = default) =>
-        Cso = await RunningEndpoint.StartAsync(
-            _output,
-            CsoIdentity,
-            CsoCertificates,
-            Path.Combine(Root, "cso.db"),
-            [(CspIdentity, cspUrl)],
-            new Dictionary<string, string?> { ["Roaming:RevocationFile"] = RevocationFile },
-            cancellationToken);
+    public async Task<RunningEndpoint> StartCsoAsync(Uri cspUrl, IReadOnlyDictionary<string, string?>? extra = null, CancellationToken cancellationToken = default)
+    {
+        var settings = new Dictionary<string, string?> { ["Roaming:RevocationFile"] = RevocationFile };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return Cso = await RunningEndpoint.StartAsync(_output, CsoIdentity, CsoCertificates, Path.Combine(Root, "cso.db"), [(CspIdentity, cspUrl)], settings, cancellationToken);
+    }
 
     public async Task<RunningEndpoint> StartCspAsync(string listen = "127.0.0.1:0", CancellationToken cancellationToken = default) =>
         Csp = await RunningEndpoint.StartAsync(

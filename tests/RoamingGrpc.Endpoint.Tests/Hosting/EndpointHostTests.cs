@@ -1,0 +1,148 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Tests.Infrastructure;
+using RoamingGrpc.Endpoint.Tests.Platform;
+
+namespace RoamingGrpc.Endpoint.Tests.Hosting;
+
+/// <summary>The production host: configuration binding, limits, health, certificate rotation.</summary>
+public sealed class EndpointHostTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public void From_InvalidSettings_ListsEveryProblemByKey()
+    {
+        var options = new RoamingEndpointOptions { Role = "hub", PartyId = "DE*ABC", Listen = "nowhere", PublicUrl = "http://plain" };
+        options.Partners.Add(new PartnerOptions { Role = "csp", PartyId = "DE-8E", Url = "https://p" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
+
+        Assert.Contains("Roaming:Role must be cso or csp", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Roaming:Listen must be HOST:PORT", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Roaming:PublicUrl must be an absolute https URL", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_CsoWithCsoPartner_RejectsPartnerRole()
+    {
+        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
+        options.Partners.Add(new PartnerOptions { Role = "cso", PartyId = "DE*XYZ" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
+
+        Assert.Contains("Roaming:Partners:0:Role must be csp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Build_JsonConfigFileAndEnvironment_BindSettingsWithFlagsWinning()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        var config = Path.Combine(endpoints.Root, "roaming.json");
+        await File.WriteAllTextAsync(config, $$"""
+            {
+              "Roaming": {
+                "Role": "cso",
+                "PartyId": "DE*ABC",
+                "DisplayName": "From JSON",
+                "Listen": "127.0.0.1:0",
+                "CertificateDirectory": "{{endpoints.CsoCertificates}}",
+                "Database": "{{Path.Combine(endpoints.Root, "json.db")}}",
+                "Partners": [ { "Role": "csp", "PartyId": "DE-8EO" } ],
+                "Limits": { "MaxStreamsPerConnection": 77 }
+              }
+            }
+            """);
+        const string variable = "Roaming__Limits__KeepAlivePingDelay";
+        Environment.SetEnvironmentVariable(variable, "00:00:42");
+        try
+        {
+            await using var app = RoamingEndpointHost.Build(config, new Dictionary<string, string?> { ["Roaming:DisplayName"] = "From flags" });
+            var options = app.Services.GetRequiredService<IOptions<RoamingEndpointOptions>>().Value;
+
+            Assert.Equal("From flags", options.DisplayName);
+            Assert.Equal(77, options.Limits.MaxStreamsPerConnection);
+            Assert.Equal(TimeSpan.FromSeconds(42), options.Limits.KeepAlivePingDelay);
+            Assert.Equal([PartyIdentity.Create(PartyRole.Csp, "DE-8EO")], app.Services.GetRequiredService<EndpointSettings>().Partners.Select(partner => partner.Identity));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    [Fact]
+    public async Task Call_MessageAboveConfiguredLimit_ResourceExhaustedAndNothingWritten()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        await endpoints.StartCspAsync();
+        await endpoints.StartCsoAsync(endpoints.Csp.Url, new Dictionary<string, string?> { ["Roaming:Limits:MaxReceiveMessageSize"] = "4096" });
+        var client = new PlatformService.PlatformServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        var request = HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "oversize");
+        request.Caller.DisplayName = new string('x', 10_000);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(request, deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.DoesNotContain("oversize", DatabaseSnapshot.Requests(endpoints.Cso.Database), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthCheck_PartnerCertificate_Serving()
+    {
+        await using var endpoints = await TwoEndpoints.StartAsync(output);
+        var health = new Health.HealthClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+
+        var response = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.Add(Deadline));
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
+    }
+
+    [Fact]
+    public async Task ServerCertificate_FilesReplacedWhileRunning_NewConnectionsGetNewCertificate()
+    {
+        await using var endpoints = await TwoEndpoints.StartAsync(output);
+        var firstSerial = await ServerSerialAsync(endpoints);
+
+        endpoints.Pki.Issue("cso", PartyRole.Cso, "DE*ABC");
+        var rotatedSerial = await ServerSerialAsync(endpoints);
+
+        Assert.Equal(TestPki.SerialOf(endpoints.CsoCertificates), rotatedSerial);
+        Assert.NotEqual(firstSerial, rotatedSerial);
+    }
+
+    private static async Task<string> ServerSerialAsync(TwoEndpoints endpoints)
+    {
+        string? serial = null;
+        using var clientCertificate = X509Certificate2.CreateFromPemFile(
+            Path.Combine(endpoints.CspCertificates, "cert.pem"), Path.Combine(endpoints.CspCertificates, "key.pem"));
+        using var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [clientCertificate],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                {
+                    using var chain = new X509Chain();
+                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                    chain.ChainPolicy.CustomTrustStore.Add(endpoints.Pki.Ca.Certificate);
+                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                    var leaf = (X509Certificate2)certificate!;
+                    serial = leaf.SerialNumber;
+                    return (errors & SslPolicyErrors.RemoteCertificateNameMismatch) == 0 && chain.Build(leaf);
+                },
+            },
+        };
+        using var channel = GrpcChannel.ForAddress(endpoints.Cso.Url, new GrpcChannelOptions { HttpHandler = handler });
+        await new PlatformService.PlatformServiceClient(channel).GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: DateTime.UtcNow.Add(Deadline));
+        return serial!;
+    }
+}
