@@ -28,7 +28,7 @@ internal sealed class BackofficeConnection : IDisposable
 
     public static BackofficeConnection Open(Uri endpointUrl, string certificateDirectory, ILoggerFactory loggerFactory)
     {
-        using var certificate = X509Certificate2.CreateFromPemFile(Path.Combine(certificateDirectory, CertificateAuthority.CertificateFile));
+        using var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(certificateDirectory, CertificateAuthority.CertificateFile)));
         if (!CertificateIdentity.TryRead(certificate, out var self, out var problem))
         {
             throw new InvalidOperationException($"The certificate in {certificateDirectory} cannot be used: {problem}.");

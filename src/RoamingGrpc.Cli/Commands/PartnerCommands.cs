@@ -10,7 +10,7 @@ internal static class PartnerCommands
 {
     public static Command Create()
     {
-        var endpointOption = new Option<Uri>("--endpoint") { Description = "URL of your own endpoint, e.g. https://localhost:7443.", Required = true };
+        var endpointOption = new Option<string>("--endpoint") { Description = "URL of your own endpoint, e.g. https://localhost:7443.", Required = true };
         var certOption = new Option<DirectoryInfo>("--cert") { Description = "Directory with your backoffice certificate (cert.pem, key.pem, ca.pem).", Required = true };
         var partyOption = new Option<string>("--party") { Description = "Only this partner (default: every partner with a known URL)." };
 
@@ -49,14 +49,20 @@ internal static class PartnerCommands
 
     private static async Task<int> RunAsync(
         ParseResult parse,
-        Option<Uri> endpointOption,
+        Option<string> endpointOption,
         Option<DirectoryInfo> certOption,
         Func<PartnerBackofficeService.PartnerBackofficeServiceClient, TextWriter, Task<int>> action)
     {
         using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        if (!Endpoint.Hosting.EndpointSettings.TryParseHttpsUrl(parse.GetRequiredValue(endpointOption), out var endpointUrl))
+        {
+            await parse.InvocationConfiguration.Error.WriteLineAsync("--endpoint must be an https URL such as https://localhost:7443.").ConfigureAwait(false);
+            return 2;
+        }
+
         try
         {
-            using var connection = BackofficeConnection.Open(parse.GetRequiredValue(endpointOption), parse.GetRequiredValue(certOption).FullName, loggerFactory);
+            using var connection = BackofficeConnection.Open(endpointUrl, parse.GetRequiredValue(certOption).FullName, loggerFactory);
             return await action(new PartnerBackofficeService.PartnerBackofficeServiceClient(connection.Channel), parse.InvocationConfiguration.Output).ConfigureAwait(false);
         }
         catch (RpcException ex)
