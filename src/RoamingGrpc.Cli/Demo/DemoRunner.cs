@@ -144,19 +144,14 @@ internal sealed class DemoRunner(TextWriter output)
     private async Task<WebApplication> StartAsync(
         PartyIdentity identity, string certificates, string database, (PartyIdentity Identity, Uri? Url) partner, CancellationToken cancellationToken)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Roaming:Role"] = identity.Role.ToName(),
-            ["Roaming:PartyId"] = identity.PartyId,
-            ["Roaming:DisplayName"] = identity.Role == PartyRole.Cso ? "Demo charging stations" : "Demo e-mobility provider",
-            ["Roaming:Listen"] = "127.0.0.1:0",
-            ["Roaming:CertificateDirectory"] = certificates,
-            ["Roaming:Database"] = database,
-            ["Roaming:Handshake:InitialBackoff"] = "00:00:00.200",
-            ["Roaming:Partners:0:Role"] = partner.Identity.Role.ToName(),
-            ["Roaming:Partners:0:PartyId"] = partner.Identity.PartyId,
-            ["Roaming:Partners:0:Url"] = partner.Url?.ToString(),
-        };
+        var settings = EndpointOverrides.For(
+            identity,
+            "127.0.0.1:0",
+            certificates,
+            database,
+            identity.Role == PartyRole.Cso ? "Demo charging stations" : "Demo e-mobility provider",
+            [partner]);
+        settings["Roaming:Handshake:InitialBackoff"] = "00:00:00.200";
         var name = $"{identity.Role.ToName().ToUpperInvariant()} {identity.PartyId}";
         var app = RoamingEndpointHost.Build(null, settings, logging =>
         {

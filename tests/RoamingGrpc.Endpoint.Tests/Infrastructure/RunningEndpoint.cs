@@ -43,25 +43,10 @@ public sealed class RunningEndpoint : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? extra = null,
         CancellationToken cancellationToken = default)
     {
-        var settings = new Dictionary<string, string?>
-        {
-            ["Roaming:Role"] = identity.Role.ToName(),
-            ["Roaming:PartyId"] = identity.PartyId,
-            ["Roaming:DisplayName"] = $"Test {identity}",
-            ["Roaming:Listen"] = "127.0.0.1:0",
-            ["Roaming:CertificateDirectory"] = certificateDirectory,
-            ["Roaming:Database"] = database,
-            ["Roaming:Handshake:InitialBackoff"] = "00:00:00.100",
-            ["Roaming:Handshake:MaxBackoff"] = "00:00:00.500",
-            ["Roaming:Handshake:CallTimeout"] = "00:00:05",
-        };
-        for (var i = 0; i < partners.Count; i++)
-        {
-            settings[$"Roaming:Partners:{i}:Role"] = partners[i].Identity.Role.ToName();
-            settings[$"Roaming:Partners:{i}:PartyId"] = partners[i].Identity.PartyId;
-            settings[$"Roaming:Partners:{i}:Url"] = partners[i].Url?.ToString();
-        }
-
+        var settings = EndpointOverrides.For(identity, "127.0.0.1:0", certificateDirectory, database, $"Test {identity}", partners);
+        settings["Roaming:Handshake:InitialBackoff"] = "00:00:00.100";
+        settings["Roaming:Handshake:MaxBackoff"] = "00:00:00.500";
+        settings["Roaming:Handshake:CallTimeout"] = "00:00:05";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;
