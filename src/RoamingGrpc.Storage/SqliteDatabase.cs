@@ -47,7 +47,15 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(work);
         _ = _writer.Value;
         var item = new WriteWork<T>(work, cancellationToken);
-        await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _queue.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException ex)
+        {
+            throw new StorageUnavailableException("The database is closed (the endpoint is stopping or its writer failed).", ex);
+        }
+
         return await item.Completion.ConfigureAwait(false);
     }
 
@@ -92,7 +100,17 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             () => RunWriter(connection),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).Unwrap();
+            TaskScheduler.Default).Unwrap().ContinueWith(
+                writer =>
+                {
+                    if (writer.Exception is { } failure)
+                    {
+                        FailWriter(failure.GetBaseException());
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
     }
 
     private async Task RunWriter(SqliteConnection connection)
@@ -119,6 +137,18 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
+    // Runs when the writer loop itself fails (not a unit of work): nothing more can be written, so the queue is
+    // closed with the cause and every waiting caller is answered, instead of hanging.
+    private void FailWriter(Exception exception)
+    {
+        Log.WriterFailed(_logger, exception);
+        _queue.Writer.TryComplete(exception);
+        while (_queue.Reader.TryRead(out var item))
+        {
+            item.Fail(new StorageUnavailableException("The database writer failed; see the endpoint's error log.", exception));
+        }
+    }
+
     private void CommitBatch(SqliteConnection connection, List<WriteWork> batch)
     {
         try
@@ -141,9 +171,12 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
             transaction.Commit();
         }
-        catch (SqliteException ex)
+#pragma warning disable CA1031 // Not swallowed: every caller in the batch receives the failure.
+        catch (Exception ex)
+#pragma warning restore CA1031
         {
-            // The commit itself failed (disk full, I/O error): nothing in this batch is durable.
+            // The batch transaction itself failed (disk full, I/O error, a unit that ended the transaction):
+            // nothing in this batch is durable.
             Log.BatchFailed(_logger, batch.Count, ex);
             foreach (var item in batch)
             {
@@ -166,5 +199,8 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "A write batch of {Count} unit(s) failed to commit")]
         public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "The database writer stopped; no further writes are possible")]
+        public static partial void WriterFailed(ILogger logger, Exception exception);
     }
 }

@@ -48,24 +48,22 @@ internal static class ServeCommand
             Set(nameof(RoamingEndpointOptions.Database), parse.GetValue(dbOption)?.FullName);
             Set(nameof(RoamingEndpointOptions.RevocationFile), parse.GetValue(revocationOption)?.FullName);
             Set(nameof(RoamingEndpointOptions.PublicUrl), parse.GetValue(publicUrlOption));
-            var partners = parse.GetValue(partnerOption) ?? [];
-            for (var i = 0; i < partners.Length; i++)
+            List<PartnerOptions>? partners = null;
+            foreach (var text in parse.GetValue(partnerOption) ?? [])
             {
-                if (!TryParsePartner(partners[i], out var role, out var party, out var url))
+                if (!TryParsePartner(text, out var role, out var party, out var url))
                 {
-                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--partner '{partners[i]}' is not ROLE:PARTY[@URL].").ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Error.WriteLineAsync($"--partner '{text}' is not ROLE:PARTY[@URL].").ConfigureAwait(false);
                     return 2;
                 }
 
-                Set($"Partners:{i}:Role", role);
-                Set($"Partners:{i}:PartyId", party);
-                Set($"Partners:{i}:Url", url);
+                (partners ??= []).Add(new PartnerOptions { Role = role, PartyId = party, Url = url });
             }
 
             WebApplication app;
             try
             {
-                app = RoamingEndpointHost.Build(parse.GetValue(configOption)?.FullName, overrides);
+                app = RoamingEndpointHost.Build(parse.GetValue(configOption)?.FullName, overrides, partners: partners);
             }
             catch (InvalidOperationException ex)
             {

@@ -1,6 +1,6 @@
 namespace RoamingGrpc.Domain.Parties;
 
-/// <summary>A partner as recorded in the registry.</summary>
+/// <summary>A partner as recorded in the registry; <see cref="Revision"/> grows with every write of the record.</summary>
 public sealed record Partner(
     PartyIdentity Identity,
     string? EndpointUrl,
@@ -10,4 +10,5 @@ public sealed record Partner(
     DateTimeOffset CreateTime,
     DateTimeOffset UpdateTime,
     DateTimeOffset? InboundHandshakeTime,
-    DateTimeOffset? OutboundHandshakeTime);
+    DateTimeOffset? OutboundHandshakeTime,
+    long Revision);

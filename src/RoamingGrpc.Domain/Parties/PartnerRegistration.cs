@@ -1,4 +1,4 @@
 namespace RoamingGrpc.Domain.Parties;
 
-/// <summary>The registry record after a handshake and what the handshake changed.</summary>
-public sealed record PartnerRegistration(Partner Partner, RegistrationOutcome Outcome);
+/// <summary>The registry record after a handshake, what the handshake changed, and the URL recorded before it.</summary>
+public sealed record PartnerRegistration(Partner Partner, RegistrationOutcome Outcome, string? PreviousEndpointUrl);

@@ -6,8 +6,20 @@ namespace RoamingGrpc.Domain.Parties;
 /// Who a party is in one role: the role and the canonical party id (an operator id for a CSO, a provider id
 /// for a CSP; a back office carries the id of the CSO or CSP it belongs to).
 /// </summary>
-public sealed record PartyIdentity(PartyRole Role, string PartyId)
+public sealed record PartyIdentity
 {
+    private PartyIdentity(PartyRole role, string partyId)
+    {
+        Role = role;
+        PartyId = partyId;
+    }
+
+    /// <summary>The role.</summary>
+    public PartyRole Role { get; }
+
+    /// <summary>The party id in canonical form.</summary>
+    public string PartyId { get; }
+
     /// <summary>
     /// Validates <paramref name="partyId"/> for <paramref name="role"/> and returns the identity in canonical form.
     /// A CSO needs an operator id (<c>DE*ABC</c>), a CSP a provider id (<c>DE-8EO</c>); a back office either,

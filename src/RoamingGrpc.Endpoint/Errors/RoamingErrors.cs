@@ -1,10 +1,9 @@
 using System.Collections.Frozen;
-using System.Reflection;
-using Google.Protobuf.Reflection;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Mapping;
 
 namespace RoamingGrpc.Endpoint.Errors;
 
@@ -23,8 +22,7 @@ public static class RoamingErrors
     // The proto value names (ERROR_REASON_STALE_CURSOR) with the prefix removed, read once from the generated enum.
     private static readonly FrozenDictionary<ErrorReason, string> ReasonNames = System.Enum.GetValues<ErrorReason>().ToFrozenDictionary(
         reason => reason,
-        reason => (typeof(ErrorReason).GetField(reason.ToString())!.GetCustomAttribute<OriginalNameAttribute>()?.Name ?? reason.ToString())
-            .Replace(ReasonPrefix, string.Empty, StringComparison.Ordinal));
+        reason => ProtoEnumNames.Of(reason).Replace(ReasonPrefix, string.Empty, StringComparison.Ordinal));
 
     /// <summary>The ErrorInfo reason string of <paramref name="reason"/>, e.g. <c>INVALID_IDENTIFIER</c>.</summary>
     public static string ReasonName(ErrorReason reason) =>

@@ -82,6 +82,11 @@ public sealed record EndpointSettings(
             partners.Add(new ConfiguredPartnerSettings(partnerIdentity, url));
         }
 
+        if (!string.IsNullOrEmpty(options.RevocationFile) && !File.Exists(options.RevocationFile))
+        {
+            problems.Add($"Roaming:RevocationFile '{options.RevocationFile}' does not exist; create it (it may be empty) or remove the setting.");
+        }
+
         if (options.Limits.MaxReceiveMessageSize <= 0 || options.Limits.MaxSendMessageSize <= 0 || options.Limits.MaxStreamsPerConnection <= 0)
         {
             problems.Add("Roaming:Limits message sizes and MaxStreamsPerConnection must be positive.");
@@ -93,6 +98,16 @@ public sealed record EndpointSettings(
         }
 
         return new EndpointSettings(identity!, listen!, publicUrl, partners);
+    }
+
+    /// <summary>
+    /// The one written form of an endpoint URL, used wherever URLs are stored or compared: absolute, without a
+    /// trailing slash (<c>https://roaming.example.com:7443</c>).
+    /// </summary>
+    public static string CanonicalUrl(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.AbsoluteUri.TrimEnd('/');
     }
 
     /// <summary>Parses an absolute https URL.</summary>

@@ -23,12 +23,14 @@ public static class RoamingEndpointHost
     /// <summary>
     /// Builds an endpoint host. Configuration comes from <paramref name="configFile"/> (JSON, optional), then
     /// environment variables, then <paramref name="overrides"/> (flat <c>Roaming:Key</c> pairs, highest precedence).
+    /// <paramref name="partners"/>, when given, replaces the configured partner list as a whole (configuration
+    /// merges lists by index, which would keep entries the caller meant to drop).
     /// </summary>
     public static WebApplication Build(
         string? configFile,
         IReadOnlyDictionary<string, string?> overrides,
         Action<ILoggingBuilder>? configureLogging = null,
-        Action<IServiceCollection>? configureServices = null)
+        IReadOnlyList<PartnerOptions>? partners = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -52,9 +54,14 @@ public static class RoamingEndpointHost
 
         var options = new RoamingEndpointOptions();
         builder.Configuration.GetSection(RoamingEndpointOptions.SectionName).Bind(options);
+        if (partners is not null)
+        {
+            ReplacePartners(options, partners);
+            builder.Services.PostConfigure<RoamingEndpointOptions>(bound => ReplacePartners(bound, partners));
+        }
+
         var settings = EndpointSettings.From(options);
         AddEndpointServices(builder.Services, builder.Configuration, settings);
-        configureServices?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
 
         var app = builder.Build();
@@ -71,6 +78,15 @@ public static class RoamingEndpointHost
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
     };
+
+    private static void ReplacePartners(RoamingEndpointOptions options, IReadOnlyList<PartnerOptions> partners)
+    {
+        options.Partners.Clear();
+        foreach (var partner in partners)
+        {
+            options.Partners.Add(partner);
+        }
+    }
 
     private static void AddEndpointServices(IServiceCollection services, ConfigurationManager configuration, EndpointSettings settings)
     {

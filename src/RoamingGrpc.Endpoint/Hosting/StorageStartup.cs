@@ -21,7 +21,7 @@ internal sealed class StorageStartup(
     {
         await database.InitializeAsync().ConfigureAwait(false);
         var configured = settings.Partners
-            .Select(partner => new ConfiguredPartner(partner.Identity, partner.Url?.ToString()))
+            .Select(partner => new ConfiguredPartner(partner.Identity, partner.Url is null ? null : EndpointSettings.CanonicalUrl(partner.Url)))
             .ToList();
         await partners.EnsureConfiguredAsync(configured, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         await directory.LoadAsync(partners, cancellationToken).ConfigureAwait(false);

@@ -1,12 +1,13 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Interceptors;
 
 /// <summary>
 /// The one place exceptions become statuses. <see cref="RpcException"/>s raised on purpose pass through; a
-/// cancelled call stays cancelled; anything else is logged once and answered as INTERNAL without internals.
+/// cancelled call stays cancelled; storage that cannot write is UNAVAILABLE; anything else is logged once and answered as INTERNAL without internals.
 /// </summary>
 internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -68,6 +69,12 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
 
     private RpcException Internal(Exception exception, ServerCallContext context)
     {
+        if (exception is StorageUnavailableException)
+        {
+            // Shutting down, or storage lost: transient from the caller's point of view; the cause is logged by storage.
+            return new RpcException(new Status(StatusCode.Unavailable, "The endpoint cannot store data right now; retry later."));
+        }
+
         var reference = context.GetHttpContext().TraceIdentifier;
         Log.Unexpected(logger, context.Method, reference, exception);
         return new RpcException(new Status(StatusCode.Internal, $"Internal error (reference {reference})."));

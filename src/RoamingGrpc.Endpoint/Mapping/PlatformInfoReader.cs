@@ -1,6 +1,7 @@
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
 
 namespace RoamingGrpc.Endpoint.Mapping;
 
@@ -11,7 +12,7 @@ namespace RoamingGrpc.Endpoint.Mapping;
 public static class PlatformInfoReader
 {
     /// <summary>Longest accepted display name.</summary>
-    public const int MaxDisplayNameLength = 200;
+    public const int MaxDisplayNameLength = 100;
 
     /// <summary>The details stated in <paramref name="info"/>; <paramref name="field"/> prefixes field names in errors.</summary>
     public static PartnerDetails Read(PlatformInfo? info, string field)
@@ -58,6 +59,11 @@ public static class PlatformInfoReader
             useCases.Add(useCase);
         }
 
-        return new PartnerDetails(identity, url.ToString().TrimEnd('/'), info.DisplayName, useCases);
+        if (!useCases.Any(useCase => useCase.Code == "UC1-1"))
+        {
+            throw RoamingErrors.InvalidField($"{field}.use_cases", ErrorReason.InvalidField, "must include USE_CASE_PLATFORM_AUTHENTICATION (UC1-1)");
+        }
+
+        return new PartnerDetails(identity, EndpointSettings.CanonicalUrl(url), info.DisplayName, useCases);
     }
 }

@@ -8,6 +8,9 @@ public interface IPartnerHandshaker
     /// <summary>Queues a handshake with <paramref name="partner"/>, retried with backoff while it is unreachable.</summary>
     void Request(PartyIdentity partner);
 
-    /// <summary>One handshake attempt now; throws the partner's error (an <c>RpcException</c>) on failure.</summary>
-    Task<PartnerRegistration> HandshakeNowAsync(PartyIdentity partner, CancellationToken cancellationToken);
+    /// <summary>
+    /// One handshake attempt now, with <paramref name="requestId"/> as the handshake's idempotency key; throws the
+    /// partner's error (an <c>RpcException</c>) or <see cref="PartnerUnreachableException"/> on failure.
+    /// </summary>
+    Task<PartnerRegistration> HandshakeNowAsync(PartyIdentity partner, string requestId, CancellationToken cancellationToken);
 }

@@ -69,7 +69,10 @@ public sealed partial class PartnerChannelFactory(
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            // Connections are re-established regularly so that a partner's rotated or revoked server certificate,
+            // and our own rotated client certificate, take effect on long-lived channels too.
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             KeepAlivePingDelay = limits.KeepAlivePingDelay,
             KeepAlivePingTimeout = limits.KeepAlivePingTimeout,
             KeepAlivePingPolicy = HttpKeepAlivePingPolicy.WithActiveRequests,

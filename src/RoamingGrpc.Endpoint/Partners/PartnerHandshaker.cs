@@ -31,13 +31,17 @@ public sealed partial class PartnerHandshaker(
 {
     private readonly Channel<PartyIdentity> _requests = Channel.CreateUnbounded<PartyIdentity>();
     private readonly ConcurrentDictionary<PartyIdentity, Task> _running = new();
+    private readonly ConcurrentDictionary<PartyIdentity, bool> _again = new();
 
     /// <inheritdoc />
     public void Request(PartyIdentity partner) => _requests.Writer.TryWrite(partner);
 
     /// <inheritdoc />
-    public Task<DomainRegistration> HandshakeNowAsync(PartyIdentity partner, CancellationToken cancellationToken) =>
-        HandshakeOnceAsync(partner, Guid.NewGuid().ToString(), cancellationToken);
+    public Task<DomainRegistration> HandshakeNowAsync(PartyIdentity partner, string requestId, CancellationToken cancellationToken) =>
+        HandshakeOnceAsync(partner, requestId, cancellationToken);
+
+    /// <summary>True when no handshake is queued or running (for tests and orderly shutdown).</summary>
+    public bool IsIdle => _requests.Reader.Count == 0 && _again.IsEmpty && _running.Values.All(task => task.IsCompleted);
 
     /// <inheritdoc />
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -67,6 +71,11 @@ public sealed partial class PartnerHandshaker(
             {
                 _running[partner] = RunAsync(partner, stoppingToken);
             }
+            else
+            {
+                // Asked again while an attempt runs (e.g. the partner announced a new URL): run once more after it.
+                _again[partner] = true;
+            }
         }
     }
 
@@ -84,22 +93,34 @@ public sealed partial class PartnerHandshaker(
                 {
                     var registration = await HandshakeOnceAsync(partner, requestId, stoppingToken).ConfigureAwait(false);
                     Log.Registered(logger, partner, registration.Partner.EndpointUrl ?? string.Empty, attempt);
-                    return;
-                }
-                catch (RpcException ex) when (IsTransient(ex.StatusCode) && !stoppingToken.IsCancellationRequested)
-                {
-                    var delay = Backoff(attempt, settings);
-                    Log.Retrying(logger, partner, ex.StatusCode, attempt, delay, ex.Status.Detail);
-                    await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
+                    if (!_again.TryRemove(partner, out _))
+                    {
+                        return;
+                    }
+
+                    attempt = 0;
+                    requestId = Guid.NewGuid().ToString();
                 }
                 catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
                 {
-                    Log.Refused(logger, partner, ex.StatusCode, ex.Status.Detail);
-                    return;
+                    // Down, slow, or refusing (a certificate being rotated, a partner not configured yet): partners
+                    // fix such things without telling us, so every failure is retried, with backoff up to the maximum.
+                    var delay = Backoff(attempt, settings);
+                    if (IsTransient(ex.StatusCode))
+                    {
+                        Log.Retrying(logger, partner, ex.StatusCode, attempt, delay, ex.Status.Detail);
+                    }
+                    else
+                    {
+                        Log.Refused(logger, partner, ex.StatusCode, delay, ex.Status.Detail);
+                    }
+
+                    await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
                 }
                 catch (PartnerUnreachableException ex)
                 {
                     Log.Unusable(logger, partner, ex.Message);
+                    _again.TryRemove(partner, out _);
                     return;
                 }
             }
@@ -176,8 +197,8 @@ public sealed partial class PartnerHandshaker(
         [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Partner {Partner} not reachable ({Code}, attempt {Attempt}); retrying in {Delay}: {Detail}")]
         public static partial void Retrying(ILogger logger, PartyIdentity partner, StatusCode code, int attempt, TimeSpan delay, string detail);
 
-        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partner {Partner} refused the handshake ({Code}): {Detail}")]
-        public static partial void Refused(ILogger logger, PartyIdentity partner, StatusCode code, string detail);
+        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partner {Partner} refused the handshake ({Code}); retrying in {Delay}: {Detail}")]
+        public static partial void Refused(ILogger logger, PartyIdentity partner, StatusCode code, TimeSpan delay, string detail);
 
         [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Cannot register with partner {Partner}: {Reason}")]
         public static partial void Unusable(ILogger logger, PartyIdentity partner, string reason);

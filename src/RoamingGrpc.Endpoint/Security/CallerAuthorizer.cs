@@ -5,6 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 
 namespace RoamingGrpc.Endpoint.Security;
@@ -51,9 +52,7 @@ public sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpoin
             case CallerPolicy.OwnBackoffice:
                 if (caller.Role != PartyRole.Backoffice || caller.PartyId != settings.Identity.PartyId)
                 {
-                    throw RoamingErrors.PermissionDenied(
-                        ErrorReason.RoleNotAllowed,
-                        $"{method} is this endpoint's back-office API and admits only backoffice:{settings.Identity.PartyId}; the caller is {caller}.");
+                    throw RoleNotAllowed(caller, Role.Backoffice, $"{method} is this endpoint's back-office API and admits only backoffice:{settings.Identity.PartyId}; the caller is {caller}.");
                 }
 
                 return caller;
@@ -61,16 +60,25 @@ public sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpoin
                 var partnerRole = settings.Identity.Role.Counterpart();
                 if (caller.Role != partnerRole)
                 {
-                    throw RoamingErrors.PermissionDenied(
-                        ErrorReason.RoleNotAllowed,
-                        $"{method} is hosted by a {settings.Identity.Role.ToName()} endpoint and admits {partnerRole.ToName()} callers; the caller is {caller}.");
+                    throw RoleNotAllowed(caller, ProtoMapping.ToProto(partnerRole), $"{method} is hosted by a {settings.Identity.Role.ToName()} endpoint and admits {partnerRole.ToName()} callers; the caller is {caller}.");
+                }
+
+                if (!partners.IsAdmitted(caller))
+                {
+                    throw RoamingErrors.Create(
+                        StatusCode.PermissionDenied,
+                        ErrorReason.UnknownParty,
+                        $"{caller} is not a partner of {settings.Identity}; its operator must add it to Roaming:Partners.",
+                        [new("party_id", caller.PartyId)]);
                 }
 
                 if (policy == CallerPolicy.RegisteredPartner && !partners.IsRegistered(caller))
                 {
-                    throw RoamingErrors.PermissionDenied(
+                    throw RoamingErrors.Create(
+                        StatusCode.FailedPrecondition,
                         ErrorReason.PartnerNotRegistered,
-                        $"{caller} has not completed the platform handshake with {settings.Identity}; call PlatformService.Handshake first.");
+                        $"{caller} has not completed the platform handshake with {settings.Identity}; call PlatformService.Handshake first.",
+                        [new("party_id", caller.PartyId)]);
                 }
 
                 return caller;
@@ -78,6 +86,13 @@ public sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpoin
                 throw RoamingErrors.PermissionDenied(ErrorReason.RoleNotAllowed, $"{method} admits no callers on this endpoint.");
         }
     }
+
+    private static RpcException RoleNotAllowed(PartyIdentity caller, Role allowed, string message) =>
+        RoamingErrors.Create(
+            StatusCode.PermissionDenied,
+            ErrorReason.RoleNotAllowed,
+            message,
+            [new("role", ProtoEnumNames.Of(ProtoMapping.ToProto(caller.Role))), new("allowed_roles", ProtoEnumNames.Of(allowed))]);
 
     private static string ServiceName(string method)
     {

@@ -150,9 +150,10 @@ public sealed class CertificateAuthority : IDisposable
 
     private static void WritePrivate(string path, string pem)
     {
-        // Create the file owner-only before any key material is written to it.
+        // Create a new file, owner-only, before any key material is written to it; CreateNew never follows a
+        // link planted between the delete and the create.
         File.Delete(path);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

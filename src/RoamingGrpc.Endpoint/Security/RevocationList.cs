@@ -7,11 +7,30 @@ namespace RoamingGrpc.Endpoint.Security;
 /// <summary>
 /// The deny list of revoked certificate serial numbers: a text file with one hexadecimal serial per line
 /// (colons and spaces allowed, <c>#</c> starts a comment). The file is re-read whenever its timestamp or size
-/// changes, so a revocation takes effect on the next call without a restart. A missing file means nothing is
-/// revoked; a file that cannot be parsed keeps the last good list and is logged.
+/// changes, so a revocation takes effect on the next call without a restart. A configured file must exist at
+/// start (a mistyped path must not silently disable revocation); a file that later disappears, cannot be read
+/// or cannot be parsed keeps the last good list and is logged as an error.
 /// </summary>
-public sealed partial class RevocationList(string? path, ILogger<RevocationList> logger)
+public sealed partial class RevocationList
 {
+    private readonly string? _path;
+    private readonly ILogger<RevocationList> _logger;
+
+    /// <summary>Loads <paramref name="path"/> (null: no revocation list).</summary>
+    /// <exception cref="InvalidOperationException">The configured file does not exist.</exception>
+    public RevocationList(string? path, ILogger<RevocationList> logger)
+    {
+        _path = path;
+        _logger = logger;
+        if (path is not null && !File.Exists(path))
+        {
+            throw new InvalidOperationException(
+                $"Revocation file '{path}' (Roaming:RevocationFile) does not exist; create it (it may be empty) or remove the setting.");
+        }
+
+        Current();
+    }
+
     private readonly Lock _gate = new();
     private FrozenSet<string> _serials = FrozenSet<string>.Empty;
     private (DateTime WriteTime, long Length) _seen = (DateTime.MinValue, -1);
@@ -33,7 +52,7 @@ public sealed partial class RevocationList(string? path, ILogger<RevocationList>
 
     private FrozenSet<string> Current()
     {
-        if (path is null)
+        if (_path is not { } path)
         {
             return _serials;
         }
@@ -49,9 +68,18 @@ public sealed partial class RevocationList(string? path, ILogger<RevocationList>
         {
             if (stamp != _seen)
             {
-                _serials = info.Exists ? Parse(path) ?? _serials : FrozenSet<string>.Empty;
+                var loaded = info.Exists ? Parse(path) : null;
+                if (!info.Exists)
+                {
+                    Log.Missing(_logger, path);
+                }
+
+                _serials = loaded ?? _serials;
                 _seen = stamp;
-                Log.Loaded(logger, path, _serials.Count);
+                if (loaded is not null)
+                {
+                    Log.Loaded(_logger, path, _serials.Count);
+                }
             }
 
             return _serials;
@@ -65,9 +93,9 @@ public sealed partial class RevocationList(string? path, ILogger<RevocationList>
         {
             lines = File.ReadAllLines(file);
         }
-        catch (IOException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.Unreadable(logger, file, ex);
+            Log.Unreadable(_logger, file, ex);
             return null;
         }
 
@@ -84,7 +112,7 @@ public sealed partial class RevocationList(string? path, ILogger<RevocationList>
             var serial = Normalize(line);
             if (!serial.All(char.IsAsciiHexDigit))
             {
-                Log.BadLine(logger, file, line);
+                Log.BadLine(_logger, file, line);
                 return null;
             }
 
@@ -101,6 +129,9 @@ public sealed partial class RevocationList(string? path, ILogger<RevocationList>
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Revocation list {Path} cannot be read; keeping the previous list")]
         public static partial void Unreadable(ILogger logger, string path, Exception exception);
+
+        [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Revocation list {Path} has disappeared; keeping the previous list")]
+        public static partial void Missing(ILogger logger, string path);
 
         [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Revocation list {Path} has a line that is not a hex serial number ('{Line}'); keeping the previous list")]
         public static partial void BadLine(ILogger logger, string path, string line);

@@ -40,7 +40,7 @@ internal sealed class PartnerBackofficeServiceImpl(
 
     public override async Task<RunHandshakeResponse> RunHandshake(RunHandshakeRequest request, ServerCallContext context)
     {
-        RequestFields.RequestId(request.RequestId);
+        var requestId = RequestFields.RequestId(request.RequestId);
         IEnumerable<Domain.Parties.Partner> targets;
         if (string.IsNullOrEmpty(request.PartyId))
         {
@@ -59,7 +59,7 @@ internal sealed class PartnerBackofficeServiceImpl(
             var result = new HandshakeResult { PartyId = partner.Identity.PartyId };
             try
             {
-                var registration = await handshaker.HandshakeNowAsync(partner.Identity, context.CancellationToken).ConfigureAwait(false);
+                var registration = await handshaker.HandshakeNowAsync(partner.Identity, requestId, context.CancellationToken).ConfigureAwait(false);
                 result.Success = true;
                 result.Partner = ProtoMapping.ToProto(registration.Partner);
             }

@@ -20,7 +20,7 @@ public sealed class PlatformDescription(EndpointSettings settings, IOptions<Roam
         {
             PartyId = settings.Identity.PartyId,
             Role = ProtoMapping.ToProto(settings.Identity.Role),
-            EndpointUrl = EndpointUrl.ToString().TrimEnd('/'),
+            EndpointUrl = EndpointSettings.CanonicalUrl(EndpointUrl),
             DisplayName = options.Value.DisplayName,
         };
         info.UseCases.Add(LiveUseCases.For(settings.Identity.Role).Select(useCase => new UseCaseSupport

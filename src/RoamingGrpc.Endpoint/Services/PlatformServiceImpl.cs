@@ -14,8 +14,8 @@ namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
 /// UC1-1 platform authentication, hosted by every endpoint for partners of the opposite role. The stated party
-/// and role must be the certificate's; the party must be a configured partner (unless the endpoint admits
-/// unlisted partners); the registry records the partner idempotently.
+/// and role must be the certificate's; the party must be admitted (a configured partner, checked by
+/// <see cref="CallerAuthorizer"/>); the registry records the partner idempotently.
 /// </summary>
 [Callers(CallerPolicy.Partner)]
 internal sealed class PlatformServiceImpl(
@@ -24,7 +24,6 @@ internal sealed class PlatformServiceImpl(
     IPartnerRepository partners,
     PartnerDirectory directory,
     IPartnerHandshaker handshaker,
-    IOptions<RoamingEndpointOptions> options,
     TimeProvider clock) : PlatformService.PlatformServiceBase
 {
     public override Task<GetPlatformInfoResponse> GetPlatformInfo(GetPlatformInfoRequest request, ServerCallContext context) =>
@@ -37,17 +36,11 @@ internal sealed class PlatformServiceImpl(
         var details = PlatformInfoReader.Read(request.Caller, "caller");
         if (details.Identity != caller)
         {
-            throw RoamingErrors.PermissionDenied(
+            throw RoamingErrors.Create(
+                StatusCode.PermissionDenied,
                 ErrorReason.PartyMismatch,
-                $"caller states {details.Identity}, but the client certificate is issued to {caller}; a party can only register itself.");
-        }
-
-        var before = directory.Find(caller);
-        if (before is null && !options.Value.AdmitUnlistedPartners)
-        {
-            throw RoamingErrors.PermissionDenied(
-                ErrorReason.UnknownParty,
-                $"{caller} is not a partner of this endpoint; its operator must add it to Roaming:Partners before it can register.");
+                $"caller states {details.Identity}, but the client certificate is issued to {caller}; a party can only register itself.",
+                [new("field", "caller.party_id"), new("certificate_party_id", caller.PartyId)]);
         }
 
         DomainRegistration? registration = null;
@@ -71,7 +64,7 @@ internal sealed class PlatformServiceImpl(
         if (registration is not null)
         {
             directory.Update(registration.Partner);
-            if (registration.Partner.OutboundHandshakeTime is null || before?.EndpointUrl != registration.Partner.EndpointUrl)
+            if (registration.Partner.OutboundHandshakeTime is null || registration.PreviousEndpointUrl != registration.Partner.EndpointUrl)
             {
                 // The partner told us (possibly for the first time) where it is: register with it in turn.
                 handshaker.Request(caller);

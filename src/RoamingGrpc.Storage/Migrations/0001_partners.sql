@@ -11,6 +11,7 @@ CREATE TABLE partners (
     update_time             INTEGER NOT NULL,
     inbound_handshake_time  INTEGER,
     outbound_handshake_time INTEGER,
+    revision                INTEGER NOT NULL DEFAULT 1, -- grows with every write of the row
     PRIMARY KEY (role, party_id)
 ) STRICT;
 

@@ -12,7 +12,8 @@ public sealed class PartnerRepository(IDatabase database) : IPartnerRepository
         """
         SELECT role AS Role, party_id AS PartyId, endpoint_url AS EndpointUrl, display_name AS DisplayName,
                use_cases AS UseCases, status AS Status, create_time AS CreateTime, update_time AS UpdateTime,
-               inbound_handshake_time AS InboundHandshakeTime, outbound_handshake_time AS OutboundHandshakeTime
+               inbound_handshake_time AS InboundHandshakeTime, outbound_handshake_time AS OutboundHandshakeTime,
+               revision AS Revision
         FROM partners
         """;
 
@@ -57,7 +58,7 @@ public sealed class PartnerRepository(IDatabase database) : IPartnerRepository
                         INSERT INTO partners (role, party_id, endpoint_url, status, create_time, update_time)
                         VALUES (@Role, @PartyId, @EndpointUrl, 'configured', @Now, @Now)
                         ON CONFLICT (role, party_id) DO UPDATE
-                            SET endpoint_url = excluded.endpoint_url, update_time = excluded.update_time
+                            SET endpoint_url = excluded.endpoint_url, update_time = excluded.update_time, revision = partners.revision + 1
                             WHERE excluded.endpoint_url IS NOT NULL
                               AND partners.endpoint_url IS NOT excluded.endpoint_url
                         """,
@@ -124,12 +125,13 @@ public sealed class PartnerRepository(IDatabase database) : IPartnerRepository
                 use_cases = excluded.use_cases,
                 status = 'registered',
                 update_time = @UpdateTime,
-                {handshakeColumn} = @Now
+                {handshakeColumn} = @Now,
+                revision = partners.revision + 1
             """,
             parameters,
             transaction);
         var row = connection.QuerySingle<PartnerRow>(SelectOne, Key(details.Identity), transaction);
-        return new PartnerRegistration(ToPartner(row), outcome);
+        return new PartnerRegistration(ToPartner(row), outcome, existing?.EndpointUrl);
     }
 
     private static bool SameDetails(Partner existing, PartnerDetails details) =>
@@ -140,7 +142,7 @@ public sealed class PartnerRepository(IDatabase database) : IPartnerRepository
     private static object Key(PartyIdentity identity) => new { Role = identity.Role.ToName(), identity.PartyId };
 
     private static Partner ToPartner(PartnerRow row) => new(
-        new PartyIdentity(PartyRoles.Parse(row.Role), row.PartyId),
+        PartyIdentity.Create(PartyRoles.Parse(row.Role), row.PartyId),
         row.EndpointUrl,
         row.DisplayName,
         JsonSerializer.Deserialize(row.UseCases, StorageJson.Default.IReadOnlyListPartnerUseCase) ?? [],
@@ -148,5 +150,6 @@ public sealed class PartnerRepository(IDatabase database) : IPartnerRepository
         DateTimeOffset.FromUnixTimeMilliseconds(row.CreateTime),
         DateTimeOffset.FromUnixTimeMilliseconds(row.UpdateTime),
         row.InboundHandshakeTime is { } inbound ? DateTimeOffset.FromUnixTimeMilliseconds(inbound) : null,
-        row.OutboundHandshakeTime is { } outbound ? DateTimeOffset.FromUnixTimeMilliseconds(outbound) : null);
+        row.OutboundHandshakeTime is { } outbound ? DateTimeOffset.FromUnixTimeMilliseconds(outbound) : null,
+        row.Revision);
 }

@@ -11,4 +11,5 @@ internal sealed record PartnerRow(
     long CreateTime,
     long UpdateTime,
     long? InboundHandshakeTime,
-    long? OutboundHandshakeTime);
+    long? OutboundHandshakeTime,
+    long Revision);

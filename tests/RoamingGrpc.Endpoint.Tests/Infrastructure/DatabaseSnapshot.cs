@@ -8,7 +8,7 @@ public static class DatabaseSnapshot
 {
     public static string Partners(string databasePath) => Dump(
         databasePath,
-        "SELECT role || '|' || party_id || '|' || IFNULL(endpoint_url, '') || '|' || status || '|' || update_time || '|' || IFNULL(inbound_handshake_time, '') FROM partners ORDER BY role, party_id");
+        "SELECT role || '|' || party_id || '|' || IFNULL(endpoint_url, '') || '|' || status || '|' || update_time || '|' || IFNULL(inbound_handshake_time, '') || '|' || revision FROM partners ORDER BY role, party_id");
 
     public static string Requests(string databasePath) => Dump(
         databasePath,

@@ -27,6 +27,7 @@ public sealed class TwoEndpoints : IAsyncDisposable
         CsoCertificates = pki.Issue("cso", PartyRole.Cso, CsoIdentity.PartyId);
         CspCertificates = pki.Issue("csp", PartyRole.Csp, CspIdentity.PartyId);
         RevocationFile = Path.Combine(root, "revoked.txt");
+        File.WriteAllText(RevocationFile, "# revoked serial numbers\n");
     }
 
     public string Root { get; }
@@ -58,11 +59,15 @@ public sealed class TwoEndpoints : IAsyncDisposable
         var endpoints = await StartAsync(output);
         var csoDirectory = endpoints.Cso.Services.GetRequiredService<PartnerDirectory>();
         var cspDirectory = endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();
+        var csoHandshaker = endpoints.Cso.Services.GetRequiredService<PartnerHandshaker>();
+        var cspHandshaker = endpoints.Csp.Services.GetRequiredService<PartnerHandshaker>();
         await WaitUntilAsync(
             () => csoDirectory.Find(CspIdentity) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null }
-                && cspDirectory.Find(CsoIdentity) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null },
+                && cspDirectory.Find(CsoIdentity) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null }
+                && csoHandshaker.IsIdle
+                && cspHandshaker.IsIdle,
             TimeSpan.FromSeconds(20),
-            "the start-up handshakes settled");
+            "the start-up handshakes settled and no handshake is queued or running");
         return endpoints;
     }
 

@@ -42,6 +42,21 @@ public sealed class CallerIdentificationTests(ITestOutputHelper output)
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Equal(before, Snapshot(endpoints));
+
+        // Positive control: the same client set-up with the CSP's certificate gets through.
+        using var withCertificate = X509Certificate2.CreateFromPemFile(
+            Path.Combine(endpoints.CspCertificates, "cert.pem"), Path.Combine(endpoints.CspCertificates, "key.pem"));
+        using var controlHandler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                ClientCertificates = [withCertificate],
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustsTestCa(endpoints, certificate, errors),
+            },
+        };
+        using var controlChannel = GrpcChannel.ForAddress(endpoints.Cso.Url, new GrpcChannelOptions { HttpHandler = controlHandler });
+        var info = await new PlatformService.PlatformServiceClient(controlChannel).GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: DateTime.UtcNow.Add(Deadline));
+        Assert.Equal("DE*ABC", info.Platform.PartyId);
     }
 
     [Fact]
@@ -194,9 +209,9 @@ public sealed class CallerIdentificationTests(ITestOutputHelper output)
 
         // Grpc.Net.Client reports a TLS failure of its own making (our validation callback said no) as INTERNAL.
         Assert.Equal(StatusCode.Internal, partyError.StatusCode);
-        Assert.IsType<AuthenticationException>(FindInner<AuthenticationException>(partyError));
+        Assert.Contains("RemoteCertificateValidationCallback", FindInner<AuthenticationException>(partyError)!.Message, StringComparison.Ordinal);
         Assert.Equal(StatusCode.Internal, roleError.StatusCode);
-        Assert.IsType<AuthenticationException>(FindInner<AuthenticationException>(roleError));
+        Assert.Contains("RemoteCertificateValidationCallback", FindInner<AuthenticationException>(roleError)!.Message, StringComparison.Ordinal);
         Assert.Equal(before, Snapshot(endpoints));
     }
 
@@ -218,8 +233,30 @@ public sealed class CallerIdentificationTests(ITestOutputHelper output)
 
         Assert.Equal(StatusCode.PermissionDenied, backoffice.StatusCode);
         Assert.Equal("ROLE_NOT_ALLOWED", HandshakeTests.ReasonOf(backoffice));
-        Assert.Equal(StatusCode.PermissionDenied, notRegistered.StatusCode);
+        Assert.Equal(StatusCode.FailedPrecondition, notRegistered.StatusCode);
         Assert.Equal("PARTNER_NOT_REGISTERED", HandshakeTests.ReasonOf(notRegistered));
+    }
+
+    [Fact]
+    public async Task Call_PartnerRemovedFromConfiguration_LosesAccessAfterRestart()
+    {
+        await using var endpoints = await StartSettledAsync();
+        await endpoints.Cso.DisposeAsync();
+
+        // Same database (the CSP is still recorded as registered there), but the operator removed the agreement.
+        await using var withoutPartner = await RunningEndpoint.StartAsync(
+            output, TwoEndpoints.CsoIdentity, endpoints.CsoCertificates, endpoints.Cso.Database, []);
+        var client = new PlatformService.PlatformServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, withoutPartner));
+
+        var info = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: DateTime.UtcNow.Add(Deadline)));
+        var handshake = await Assert.ThrowsAsync<RpcException>(async () => await client.HandshakeAsync(
+            HandshakeTests.HandshakeFrom(TwoEndpoints.CspIdentity, endpoints.Csp.Url, "after-removal"), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.PermissionDenied, info.StatusCode);
+        Assert.Equal("UNKNOWN_PARTY", HandshakeTests.ReasonOf(info));
+        Assert.Equal(StatusCode.PermissionDenied, handshake.StatusCode);
+        Assert.Equal("UNKNOWN_PARTY", HandshakeTests.ReasonOf(handshake));
     }
 
     private Task<TwoEndpoints> StartSettledAsync() => TwoEndpoints.StartSettledAsync(output);

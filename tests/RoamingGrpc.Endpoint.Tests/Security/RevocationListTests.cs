@@ -7,6 +7,16 @@ public sealed class RevocationListTests : IDisposable
 {
     private readonly string _file = Path.Combine(Directory.CreateTempSubdirectory("roaming-crl-").FullName, "revoked.txt");
 
+    public RevocationListTests() => File.WriteAllText(_file, string.Empty);
+
+    [Fact]
+    public void Create_ConfiguredFileMissing_RefusesToStartNamingTheSetting()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => new RevocationList(_file + ".typo", NullLogger<RevocationList>.Instance));
+
+        Assert.Contains("Roaming:RevocationFile", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void IsRevoked_FileChangedWhileRunning_NewListAppliesOnNextCheck()
     {
