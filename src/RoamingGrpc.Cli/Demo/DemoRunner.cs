@@ -92,7 +92,13 @@ internal sealed class DemoRunner(TextWriter output)
                     new HandshakeRequest
                     {
                         RequestId = Guid.NewGuid().ToString(),
-                        Caller = new PlatformInfo { PartyId = "NL-TNM", Role = Role.Csp, EndpointUrl = cspUrl.ToString() },
+                        Caller = new PlatformInfo
+                        {
+                            PartyId = "NL-TNM",
+                            Role = Role.Csp,
+                            EndpointUrl = cspUrl.ToString(),
+                            UseCases = { new UseCaseSupport { UseCase = UseCase.PlatformAuthentication, Versions = { "v1" } } },
+                        },
                     },
                     deadline: Deadline(),
                     cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
