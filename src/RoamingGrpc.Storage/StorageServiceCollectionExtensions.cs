@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Storage.Partners;
 using RoamingGrpc.Storage.Requests;
+using RoamingGrpc.Storage.Sites;
 
 namespace RoamingGrpc.Storage;
 
@@ -16,6 +17,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IPartnerRepository, PartnerRepository>();
         services.AddSingleton<IRequestLog, RequestLog>();
+        services.AddSingleton<ISiteRepository, SiteRepository>();
         return services;
     }
 }

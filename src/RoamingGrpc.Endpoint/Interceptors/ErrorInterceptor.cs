@@ -1,6 +1,8 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Interceptors;
@@ -64,11 +66,24 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
     }
 
     private static bool IsUnexpected(Exception exception, ServerCallContext context) =>
-        exception is not RpcException
+        (exception is not RpcException || IsGeneratedUnimplemented(exception))
         && !(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
+
+    // The generated service base answers RPCs that a partially live service does not override with an empty
+    // UNIMPLEMENTED; partners get the contract's reason instead.
+    private static bool IsGeneratedUnimplemented(Exception exception) =>
+        exception is RpcException { StatusCode: StatusCode.Unimplemented } rpc && rpc.Status.Detail.Length == 0;
 
     private RpcException Internal(Exception exception, ServerCallContext context)
     {
+        if (IsGeneratedUnimplemented(exception))
+        {
+            return RoamingErrors.Create(
+                StatusCode.Unimplemented,
+                ErrorReason.UseCaseNotLive,
+                $"{context.Method} is part of contract v1 but not live on this endpoint version; see GetPlatformInfo for the live use cases.");
+        }
+
         if (exception is StorageUnavailableException)
         {
             // Shutting down, or storage lost: transient from the caller's point of view; the cause is logged by storage.

@@ -1,0 +1,140 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Storage;
+using RoamingGrpc.Storage.Sites;
+using WriteContext = RoamingGrpc.Storage.WriteContext;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite). Every other RPC of
+/// the service answers UNIMPLEMENTED / USE_CASE_NOT_LIVE until its use case is implemented.
+/// </summary>
+[Callers(CallerPolicy.OwnBackoffice)]
+internal sealed class CsoBackofficeServiceImpl(
+    ISiteRepository sites,
+    IdempotentWriter writer,
+    EndpointSettings endpoint,
+    TimeProvider clock) : CsoBackofficeService.CsoBackofficeServiceBase
+{
+    public override Task<UpsertSiteResponse> UpsertSite(UpsertSiteRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var site = SiteValidator.Canonical(request.Site, endpoint.Identity);
+        var evseIds = site.Evses.Select(evse => evse.EvseId).ToList();
+        return writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            UpsertSiteResponse.Parser,
+            write =>
+            {
+                for (var i = 0; i < evseIds.Count; i++)
+                {
+                    var owner = sites.SiteOfEvse(write, evseIds[i]);
+                    if (owner is not null && owner != site.SiteId)
+                    {
+                        throw RoamingErrors.Create(
+                            StatusCode.AlreadyExists,
+                            ErrorReason.InvalidField,
+                            $"site.evses[{i}].evse_id: EVSE {evseIds[i]} belongs to site '{owner}'; remove it there first.",
+                            [new("field", $"site.evses[{i}].evse_id"), new("site_id", owner)]);
+                    }
+                }
+
+                var existing = sites.Find(write, site.SiteId);
+                if (existing is { Removed: false } && Unchanged(existing, site))
+                {
+                    return new UpsertSiteResponse { Site = Site.Parser.ParseFrom(existing.Payload) };
+                }
+
+                var stored = Stamp(site, existing, removed: false);
+                sites.Save(write, Row(write, stored), evseIds);
+                return new UpsertSiteResponse { Site = stored };
+            },
+            context.CancellationToken);
+    }
+
+    public override Task<RemoveSiteResponse> RemoveSite(RemoveSiteRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var siteId = SiteValidator.SiteId(request.SiteId, "site_id");
+        return writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            RemoveSiteResponse.Parser,
+            write =>
+            {
+                var existing = sites.Find(write, siteId)
+                    ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSite, $"Site '{siteId}' does not exist.", [new("site_id", siteId)]);
+                if (existing.Removed)
+                {
+                    return new RemoveSiteResponse { Site = Site.Parser.ParseFrom(existing.Payload) };
+                }
+
+                var tombstone = Stamp(new Site { SiteId = siteId, OperatorId = endpoint.Identity.PartyId, CountryCode = existing.CountryCode }, existing, removed: true);
+                sites.Save(write, Row(write, tombstone), []);
+                return new RemoveSiteResponse { Site = tombstone };
+            },
+            context.CancellationToken);
+    }
+
+    private static bool Unchanged(SiteRow existing, Site site) =>
+        WithoutStamps(Site.Parser.ParseFrom(existing.Payload)).Equals(WithoutStamps(site));
+
+    // The site's content, without what the endpoint stamps on each write.
+    private static Site WithoutStamps(Site site)
+    {
+        var content = site.Clone();
+        content.Version = 0;
+        content.UpdateTime = null;
+        foreach (var evse in content.Evses)
+        {
+            evse.UpdateTime = null;
+            foreach (var connector in evse.Connectors)
+            {
+                connector.UpdateTime = null;
+            }
+        }
+
+        return content;
+    }
+
+    private Site Stamp(Site site, SiteRow? existing, bool removed)
+    {
+        var now = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+        var stamped = site.Clone();
+        stamped.Version = (ulong)((existing?.Version ?? 0) + 1);
+        stamped.UpdateTime = now;
+        stamped.Removed = removed;
+        foreach (var evse in stamped.Evses)
+        {
+            evse.UpdateTime = now;
+            foreach (var connector in evse.Connectors)
+            {
+                connector.UpdateTime = now;
+            }
+        }
+
+        return stamped;
+    }
+
+    private SiteRow Row(WriteContext write, Site site) => new(
+        site.SiteId,
+        (long)site.Version,
+        sites.NextChangeSeq(write),
+        site.UpdateTime.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+        site.Removed ? 1 : 0,
+        site.CountryCode,
+        site.ToByteArray());
+}
