@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Storage.Partners;
 using RoamingGrpc.Storage.Requests;
+using RoamingGrpc.Storage.Outbox;
+using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Sites;
 
 namespace RoamingGrpc.Storage;
@@ -18,6 +20,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPartnerRepository, PartnerRepository>();
         services.AddSingleton<IRequestLog, RequestLog>();
         services.AddSingleton<ISiteRepository, SiteRepository>();
+        services.AddSingleton<IOutbox, OutboxRepository>();
+        services.AddSingleton<IPartnerSiteRepository, PartnerSiteRepository>();
         return services;
     }
 }

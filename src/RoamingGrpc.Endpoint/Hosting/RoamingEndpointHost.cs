@@ -121,6 +121,9 @@ public static class RoamingEndpointHost
         services.AddSingleton<PartnerHandshaker>();
         services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());
         services.AddHostedService(provider => provider.GetRequiredService<PartnerHandshaker>());
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<OutboxRelay>();
+        services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

@@ -43,13 +43,17 @@ public sealed class PartnerDirectory(EndpointSettings settings, IOptions<Roaming
         }
     }
 
+    /// <summary>Raised after a record was taken (for example: a partner just registered, pushes may start).</summary>
+    public event Action<Partner>? Updated;
+
     /// <summary>Takes a record just committed to the registry.</summary>
     public void Update(Partner partner)
     {
         ArgumentNullException.ThrowIfNull(partner);
-        _partners.AddOrUpdate(
+        var current = _partners.AddOrUpdate(
             partner.Identity,
             partner,
             (_, existing) => existing.Revision > partner.Revision ? existing : partner);
+        Updated?.Invoke(current);
     }
 }

@@ -2,34 +2,41 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage;
+using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Sites;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite). Every other RPC of
+/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite), each change
+/// queued for every CSP partner in the same transaction (durable push). Every other RPC of
 /// the service answers UNIMPLEMENTED / USE_CASE_NOT_LIVE until its use case is implemented.
 /// </summary>
 [Callers(CallerPolicy.OwnBackoffice)]
 internal sealed class CsoBackofficeServiceImpl(
     ISiteRepository sites,
+    IOutbox outbox,
+    OutboxSignal outboxSignal,
+    PartnerDirectory partners,
     IdempotentWriter writer,
     EndpointSettings endpoint,
     TimeProvider clock) : CsoBackofficeService.CsoBackofficeServiceBase
 {
-    public override Task<UpsertSiteResponse> UpsertSite(UpsertSiteRequest request, ServerCallContext context)
+    public override async Task<UpsertSiteResponse> UpsertSite(UpsertSiteRequest request, ServerCallContext context)
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var site = SiteValidator.Canonical(request.Site, endpoint.Identity);
         var evseIds = site.Evses.Select(evse => evse.EvseId).ToList();
-        return writer.ExecuteAsync(
+        var response = await writer.ExecuteAsync(
             context.Caller(),
             context.Method,
             requestId,
@@ -58,16 +65,19 @@ internal sealed class CsoBackofficeServiceImpl(
 
                 var stored = Stamp(site, existing, removed: false);
                 sites.Save(write, Row(write, stored), evseIds);
+                Publish(write, stored);
                 return new UpsertSiteResponse { Site = stored };
             },
-            context.CancellationToken);
+            context.CancellationToken).ConfigureAwait(false);
+        outboxSignal.Ring();
+        return response;
     }
 
-    public override Task<RemoveSiteResponse> RemoveSite(RemoveSiteRequest request, ServerCallContext context)
+    public override async Task<RemoveSiteResponse> RemoveSite(RemoveSiteRequest request, ServerCallContext context)
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var siteId = SiteValidator.SiteId(request.SiteId, "site_id");
-        return writer.ExecuteAsync(
+        var response = await writer.ExecuteAsync(
             context.Caller(),
             context.Method,
             requestId,
@@ -84,9 +94,23 @@ internal sealed class CsoBackofficeServiceImpl(
 
                 var tombstone = Stamp(new Site { SiteId = siteId, OperatorId = endpoint.Identity.PartyId, CountryCode = existing.CountryCode }, existing, removed: true);
                 sites.Save(write, Row(write, tombstone), []);
+                Publish(write, tombstone);
                 return new RemoveSiteResponse { Site = tombstone };
             },
-            context.CancellationToken);
+            context.CancellationToken).ConfigureAwait(false);
+        outboxSignal.Ring();
+        return response;
+    }
+
+    // Sites are published to every CSP partner: queued in the same transaction as the change (durable push).
+    private void Publish(WriteContext write, Site site)
+    {
+        var payload = site.ToByteArray();
+        var now = clock.GetUtcNow();
+        foreach (var partner in partners.All.Where(partner => partner.Identity.Role == PartyRole.Csp))
+        {
+            outbox.Enqueue(write, partner.Identity.ToString(), OutboxRelay.SiteKind, site.SiteId, (long)site.Version, payload, now);
+        }
     }
 
     private static bool Unchanged(SiteRow existing, Site site) =>
