@@ -53,6 +53,10 @@ public sealed partial class OutboxRelay(
         {
             await RelayAsync(stoppingToken).ConfigureAwait(false);
         }
+        catch (RpcException) when (stoppingToken.IsCancellationRequested)
+        {
+            // A push cut short by shutdown: its entries are still in the outbox and go at the next start.
+        }
         finally
         {
             directory.Updated -= OnPartnerUpdated;

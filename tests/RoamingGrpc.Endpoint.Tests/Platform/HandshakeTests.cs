@@ -135,7 +135,14 @@ public sealed class HandshakeTests(ITestOutputHelper output)
             Role = identity.Role == PartyRole.Cso ? Role.Cso : Role.Csp,
             EndpointUrl = url.ToString().TrimEnd('/'),
             DisplayName = $"Test {identity}",
-            UseCases = { new UseCaseSupport { UseCase = UseCase.PlatformAuthentication, Versions = { "v1" } } },
+            UseCases =
+            {
+                Services.LiveUseCases.For(identity.Role).Select(useCase => new UseCaseSupport
+                {
+                    UseCase = (UseCase)useCase.Number,
+                    Versions = { Services.LiveUseCases.ContractVersion },
+                }),
+            },
         },
     };
 
