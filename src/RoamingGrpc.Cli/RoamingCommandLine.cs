@@ -15,6 +15,7 @@ internal static class RoamingCommandLine
         root.Subcommands.Add(CaCommands.Create());
         root.Subcommands.Add(CertCommands.Create());
         root.Subcommands.Add(PartnerCommands.Create());
+        root.Subcommands.Add(BackofficeCommands.Create());
         return root;
     }
 }

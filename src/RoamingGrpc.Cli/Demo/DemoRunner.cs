@@ -12,6 +12,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Storage.PartnerData;
 
 namespace RoamingGrpc.Cli.Demo;
 
@@ -75,14 +76,41 @@ internal sealed class DemoRunner(TextWriter output)
 
             Check("UC1-1 on-demand handshake", again.Results.Count == 1 && again.Results[0].Success);
 
+            Section("UC1-2 Sites: the CSO's back office publishes, the CSP receives by push and pulls");
+            var siteAdmin = new CsoBackofficeService.CsoBackofficeServiceClient(csoAdmin.Get(csoUrl, Cso));
+            foreach (var site in DemoSites.Create())
+            {
+                var stored = await siteAdmin.UpsertSiteAsync(new UpsertSiteRequest { RequestId = Guid.NewGuid().ToString(), Site = site }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                Line($"CSO back office UpsertSite {stored.Site.SiteId} ({stored.Site.City}, {stored.Site.Evses.Count} EVSEs): version {stored.Site.Version}");
+            }
+
+            var removed = await siteAdmin.RemoveSiteAsync(new RemoveSiteRequest { RequestId = Guid.NewGuid().ToString(), SiteId = "HAM-HAFEN" }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Line($"CSO back office RemoveSite {removed.Site.SiteId}: tombstone version {removed.Site.Version}");
+            var pushed = await WaitForPushedSitesAsync(csp, 3, cancellationToken).ConfigureAwait(false);
+            foreach (var site in pushed)
+            {
+                Line($"CSP holds (pushed) {site.SiteId} version {site.Version}{(site.Removed ? " REMOVED" : $", {site.Evses.Count} EVSEs")}");
+            }
+
+            using var cspPartnerChannels = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
+            var pulled = await new SiteService.SiteServiceClient(cspPartnerChannels.Get(csoUrl, Cso))
+                .ListSitesAsync(new ListSitesRequest { PageSize = 10 }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Line($"CSP -> CSO ListSites: {string.Join(", ", pulled.Sites.Select(site => $"{site.SiteId} v{site.Version}"))}; sync_time {pulled.SyncTime.ToDateTimeOffset():HH:mm:ss}");
+            Check(
+                "UC1-2 sites pushed (with the removal) and pulled, identical on both sides",
+                pushed.Count == 3
+                && pushed.Count(site => site.Removed) == 1
+                && pulled.Sites.Count == 2
+                && pulled.Sites.All(site => pushed.Any(held => held.Equals(site))));
+
             Section("Role identification: who may call what");
             using var cspAsPartner = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
             var info = await new PlatformService.PlatformServiceClient(cspAsPartner.Get(csoUrl, Cso))
                 .GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             Line($"CSP -> CSO GetPlatformInfo: {info.Platform.Role} {info.Platform.PartyId} at {info.Platform.EndpointUrl}, live: {UseCases(info.Platform.UseCases)}");
-            var notLive = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(cspAsPartner.Get(csoUrl, Cso))
-                .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-            Line($"CSP -> CSO SiteService.ListSites: {Describe(notLive)}");
+            var notLive = await ExpectErrorAsync(() => new TariffService.TariffServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .ListTariffsAsync(new ListTariffsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"CSP -> CSO TariffService.ListTariffs: {Describe(notLive)}");
             using var intruderFactory = PartnerChannelFactory.ForClient(intruder, PartyIdentity.Create(PartyRole.Cso, "DE*XYZ"), loggerFactory);
             var denied = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(intruderFactory.Get(csoUrl, Cso))
                 .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
@@ -167,6 +195,22 @@ internal sealed class DemoRunner(TextWriter output)
         });
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         return app;
+    }
+
+    private static async Task<List<Site>> WaitForPushedSitesAsync(WebApplication csp, int count, CancellationToken cancellationToken)
+    {
+        var held = csp.Services.GetRequiredService<IPartnerSiteRepository>();
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (true)
+        {
+            var sites = (await held.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false)).Select(row => Site.Parser.ParseFrom(row.Payload)).ToList();
+            if ((sites.Count == count && sites.Count(site => site.Removed) == 1) || DateTime.UtcNow > deadline)
+            {
+                return sites;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private static async Task<bool> WaitForHandshakesAsync(WebApplication cso, WebApplication csp, CancellationToken cancellationToken)

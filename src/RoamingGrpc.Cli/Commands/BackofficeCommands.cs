@@ -1,0 +1,100 @@
+using System.CommandLine;
+using System.Text.Json;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using RoamingGrpc.Contracts.V1;
+
+namespace RoamingGrpc.Cli.Commands;
+
+/// <summary>
+/// <c>roaming backoffice load</c>: loads a JSON file of sites (and, once UC2-1 is live, tariffs) into a running
+/// CSO endpoint through its back-office API. The file holds <c>"sites"</c> and <c>"tariffs"</c> arrays in the
+/// contract's JSON mapping (see <c>src/RoamingGrpc.Cli/examples/sites.json</c>).
+/// </summary>
+internal static class BackofficeCommands
+{
+    public static Command Create()
+    {
+        var endpointOption = new Option<string>("--endpoint") { Description = "URL of your CSO endpoint, e.g. https://localhost:7443.", Required = true };
+        var certOption = new Option<DirectoryInfo>("--cert") { Description = "Directory with your backoffice certificate.", Required = true };
+        var fileOption = new Option<FileInfo>("--file") { Description = "JSON file with \"sites\" (and \"tariffs\") arrays.", Required = true };
+        var load = new Command("load", "Upsert the sites (and tariffs) of a JSON file into your CSO endpoint.") { endpointOption, certOption, fileOption };
+        load.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!Endpoint.Hosting.EndpointSettings.TryParseHttpsUrl(parse.GetRequiredValue(endpointOption), out var url))
+            {
+                await error.WriteLineAsync("--endpoint must be an https URL such as https://localhost:7443.").ConfigureAwait(false);
+                return 2;
+            }
+
+            List<Site> sites;
+            List<Tariff> tariffs;
+            var file = parse.GetRequiredValue(fileOption);
+            try
+            {
+                using var document = JsonDocument.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false));
+                sites = Read<Site>(document, "sites");
+                tariffs = Read<Tariff>(document, "tariffs");
+            }
+            catch (Exception ex) when (ex is JsonException or InvalidProtocolBufferException or IOException or InvalidOperationException)
+            {
+                await error.WriteLineAsync($"{file.FullName}: {ex.Message}").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+            using var connection = BackofficeConnection.Open(url, parse.GetRequiredValue(certOption).FullName, loggerFactory);
+            var client = new CsoBackofficeService.CsoBackofficeServiceClient(connection.Channel);
+            var failures = 0;
+            foreach (var site in sites)
+            {
+                failures += await RunAsync(error, $"site {site.SiteId}", async () =>
+                {
+                    var stored = await client.UpsertSiteAsync(new UpsertSiteRequest { RequestId = Guid.NewGuid().ToString(), Site = site }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await output.WriteLineAsync($"site {stored.Site.SiteId}: version {stored.Site.Version}, {stored.Site.Evses.Count} EVSE(s)").ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+
+            foreach (var tariff in tariffs)
+            {
+                failures += await RunAsync(error, $"tariff {tariff.TariffId}", async () =>
+                {
+                    var stored = await client.UpsertTariffAsync(new UpsertTariffRequest { RequestId = Guid.NewGuid().ToString(), Tariff = tariff }, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    await output.WriteLineAsync($"tariff {stored.Tariff.TariffId}: version {stored.Tariff.Version}").ConfigureAwait(false);
+                }).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"{sites.Count + tariffs.Count - failures} of {sites.Count + tariffs.Count} loaded.").ConfigureAwait(false);
+            return failures == 0 ? 0 : 1;
+        });
+        return new Command("backoffice", "Feed your own endpoint through its back-office API.") { load };
+    }
+
+    private static List<T> Read<T>(JsonDocument document, string property)
+        where T : IMessage<T>, new()
+    {
+        if (!document.RootElement.TryGetProperty(property, out var array))
+        {
+            return [];
+        }
+
+        return [.. array.EnumerateArray().Select(element => JsonParser.Default.Parse<T>(element.GetRawText()))];
+    }
+
+    private static async Task<int> RunAsync(TextWriter error, string what, Func<Task> call)
+    {
+        try
+        {
+            await call().ConfigureAwait(false);
+            return 0;
+        }
+        catch (RpcException ex)
+        {
+            await error.WriteLineAsync($"{what}: {ex.StatusCode} {ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason} {ex.Status.Detail}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+}
