@@ -4,6 +4,7 @@ using RoamingGrpc.Storage.Requests;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Sites;
+using RoamingGrpc.Storage.Tariffs;
 
 namespace RoamingGrpc.Storage;
 
@@ -21,7 +22,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IRequestLog, RequestLog>();
         services.AddSingleton<ISiteRepository, SiteRepository>();
         services.AddSingleton<IOutbox, OutboxRepository>();
-        services.AddSingleton<IPartnerSiteRepository, PartnerSiteRepository>();
+        services.AddSingleton<ITariffRepository, TariffRepository>();
+        services.AddSingleton<IReceivedRecords, ReceivedRecords>();
         return services;
     }
 }

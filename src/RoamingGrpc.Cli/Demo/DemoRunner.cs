@@ -103,14 +103,31 @@ internal sealed class DemoRunner(TextWriter output)
                 && pulled.Sites.Count == 2
                 && pulled.Sites.All(site => pushed.Any(held => held.Equals(site))));
 
+            Section("UC2-1 / UC2-2 Tariffs: a general tariff for every CSP, a negotiated one for DE-8EO only, one for another CSP");
+            foreach (var tariff in DemoTariffs.Create())
+            {
+                var stored = await siteAdmin.UpsertTariffAsync(new UpsertTariffRequest { RequestId = Guid.NewGuid().ToString(), Tariff = tariff }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+                Line($"CSO back office UpsertTariff {stored.Tariff.TariffId} for {(stored.Tariff.TargetProviderId.Length == 0 ? "every CSP" : stored.Tariff.TargetProviderId)}: version {stored.Tariff.Version}");
+            }
+
+            var pushedTariffs = await WaitForPushedAsync(csp, OutboxRelay.TariffKind, Tariff.Parser, 2, cancellationToken).ConfigureAwait(false);
+            Line($"CSP holds (pushed): {string.Join(", ", pushedTariffs.Select(tariff => $"{tariff.TariffId} {string.Join(" + ", tariff.Elements.SelectMany(element => element.PriceComponents).Select(component => $"{ProtoName(component.Type)} {component.Price.Amount} {component.Price.CurrencyCode}"))}"))}");
+            var pulledTariffs = await new TariffService.TariffServiceClient(cspPartnerChannels.Get(csoUrl, Cso))
+                .ListTariffsAsync(new ListTariffsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Line($"CSP -> CSO ListTariffs: {string.Join(", ", pulledTariffs.Tariffs.Select(tariff => tariff.TariffId))} (never another CSP's tariff)");
+            Check(
+                "UC2-1/UC2-2 tariffs pushed and pulled; the other CSP's tariff stays invisible",
+                pushedTariffs.Select(tariff => tariff.TariffId).Order().SequenceEqual(["AC-STANDARD", "DC-8EO-CONTRACT"])
+                && pulledTariffs.Tariffs.Select(tariff => tariff.TariffId).Order().SequenceEqual(["AC-STANDARD", "DC-8EO-CONTRACT"]));
+
             Section("Role identification: who may call what");
             using var cspAsPartner = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
             var info = await new PlatformService.PlatformServiceClient(cspAsPartner.Get(csoUrl, Cso))
                 .GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             Line($"CSP -> CSO GetPlatformInfo: {info.Platform.Role} {info.Platform.PartyId} at {info.Platform.EndpointUrl}, live: {UseCases(info.Platform.UseCases)}");
-            var notLive = await ExpectErrorAsync(() => new TariffService.TariffServiceClient(cspAsPartner.Get(csoUrl, Cso))
-                .ListTariffsAsync(new ListTariffsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-            Line($"CSP -> CSO TariffService.ListTariffs: {Describe(notLive)}");
+            var notLive = await ExpectErrorAsync(() => new ChargingService.ChargingServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .ListSessionsAsync(new ListSessionsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"CSP -> CSO ChargingService.ListSessions: {Describe(notLive)}");
             using var intruderFactory = PartnerChannelFactory.ForClient(intruder, PartyIdentity.Create(PartyRole.Cso, "DE*XYZ"), loggerFactory);
             var denied = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(intruderFactory.Get(csoUrl, Cso))
                 .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
@@ -199,12 +216,11 @@ internal sealed class DemoRunner(TextWriter output)
 
     private static async Task<List<Site>> WaitForPushedSitesAsync(WebApplication csp, int count, CancellationToken cancellationToken)
     {
-        var held = csp.Services.GetRequiredService<IPartnerSiteRepository>();
         var deadline = DateTime.UtcNow + StepTimeout;
         while (true)
         {
-            var sites = (await held.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false)).Select(row => Site.Parser.ParseFrom(row.Payload)).ToList();
-            if ((sites.Count == count && sites.Count(site => site.Removed) == 1) || DateTime.UtcNow > deadline)
+            var sites = await WaitForPushedAsync(csp, OutboxRelay.SiteKind, Site.Parser, count, cancellationToken).ConfigureAwait(false);
+            if (sites.Count(site => site.Removed) == 1 || DateTime.UtcNow > deadline)
             {
                 return sites;
             }
@@ -212,6 +228,26 @@ internal sealed class DemoRunner(TextWriter output)
             await Task.Delay(50, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    // What the CSP endpoint holds of the CSO's records of one kind, once there are (at least) count of them.
+    private static async Task<List<T>> WaitForPushedAsync<T>(WebApplication csp, string kind, Google.Protobuf.MessageParser<T> parser, int count, CancellationToken cancellationToken)
+        where T : Google.Protobuf.IMessage<T>
+    {
+        var held = csp.Services.GetRequiredService<IReceivedRecords>();
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (true)
+        {
+            var records = (await held.ListAsync(Cso.PartyId, kind, cancellationToken).ConfigureAwait(false)).Select(row => parser.ParseFrom(row.Payload)).ToList();
+            if (records.Count >= count || DateTime.UtcNow > deadline)
+            {
+                return records;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string ProtoName(TariffDimensionType type) => Endpoint.Mapping.ProtoEnumNames.Of(type).Replace("TARIFF_DIMENSION_TYPE_", string.Empty, StringComparison.Ordinal);
 
     private static async Task<bool> WaitForHandshakesAsync(WebApplication cso, WebApplication csp, CancellationToken cancellationToken)
     {

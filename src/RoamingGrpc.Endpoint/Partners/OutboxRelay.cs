@@ -30,6 +30,9 @@ public sealed partial class OutboxRelay(
     /// <summary>The kind of outbox entries carrying sites (UC1-2).</summary>
     public const string SiteKind = "site";
 
+    /// <summary>The kind of outbox entries carrying tariffs (UC2-1).</summary>
+    public const string TariffKind = "tariff";
+
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset NextAttempt)> _backoff = new();
@@ -168,6 +171,14 @@ public sealed partial class OutboxRelay(
                     Site = Site.Parser.ParseFrom(entry.Payload),
                 }));
                 return (await client.PushSiteUpdatesAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case TariffKind:
+                var tariffs = new PushTariffUpdatesRequest { RequestId = Guid.NewGuid().ToString() };
+                tariffs.Updates.AddRange(entries.Select(entry => new TariffUpdate
+                {
+                    Delivery = Delivery(entry),
+                    Tariff = Tariff.Parser.ParseFrom(entry.Payload),
+                }));
+                return (await client.PushTariffUpdatesAsync(tariffs, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
             default:
                 throw new InvalidOperationException($"Outbox entries of kind '{kind}' have no sender in this build.");
         }

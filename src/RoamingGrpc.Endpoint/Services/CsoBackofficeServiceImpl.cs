@@ -12,18 +12,21 @@ using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Sites;
+using RoamingGrpc.Storage.Tariffs;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite), each change
-/// queued for every CSP partner in the same transaction (durable push). Every other RPC of
+/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite) and tariffs
+/// (UC2-1 UpsertTariff, RemoveTariff), each change queued in the same transaction for every CSP partner that may
+/// see it (durable push). Every other RPC of
 /// the service answers UNIMPLEMENTED / USE_CASE_NOT_LIVE until its use case is implemented.
 /// </summary>
 [Callers(CallerPolicy.OwnBackoffice)]
 internal sealed class CsoBackofficeServiceImpl(
     ISiteRepository sites,
+    ITariffRepository tariffs,
     IOutbox outbox,
     OutboxSignal outboxSignal,
     PartnerDirectory partners,
@@ -102,14 +105,116 @@ internal sealed class CsoBackofficeServiceImpl(
         return response;
     }
 
-    // Sites are published to every CSP partner: queued in the same transaction as the change (durable push).
-    private void Publish(WriteContext write, Site site)
+    public override async Task<UpsertTariffResponse> UpsertTariff(UpsertTariffRequest request, ServerCallContext context)
     {
-        var payload = site.ToByteArray();
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var tariff = TariffValidator.Canonical(request.Tariff, endpoint.Identity);
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            UpsertTariffResponse.Parser,
+            write =>
+            {
+                var existing = tariffs.Find(write, tariff.TariffId);
+                if (existing is { Removed: false } && existing.TargetProvider != NullIfEmpty(tariff.TargetProviderId))
+                {
+                    throw RoamingErrors.Create(
+                        StatusCode.FailedPrecondition,
+                        ErrorReason.WrongState,
+                        $"tariff.target_provider_id: tariff '{tariff.TariffId}' is for {existing.TargetProvider ?? "every CSP"}; remove it and create a new tariff for another audience.",
+                        [new("field", "tariff.target_provider_id")]);
+                }
+
+                if (existing is { Removed: false } && WithoutStamps(Tariff.Parser.ParseFrom(existing.Payload)).Equals(WithoutStamps(tariff)))
+                {
+                    return new UpsertTariffResponse { Tariff = Tariff.Parser.ParseFrom(existing.Payload) };
+                }
+
+                var stored = tariff.Clone();
+                stored.Version = (ulong)((existing?.Version ?? 0) + 1);
+                stored.UpdateTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
+                SaveTariff(write, stored);
+                return new UpsertTariffResponse { Tariff = stored };
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        outboxSignal.Ring();
+        return response;
+    }
+
+    public override async Task<RemoveTariffResponse> RemoveTariff(RemoveTariffRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var tariffId = TariffValidator.TariffId(request.TariffId, "tariff_id");
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            RemoveTariffResponse.Parser,
+            write =>
+            {
+                var existing = tariffs.Find(write, tariffId)
+                    ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist.", [new("tariff_id", tariffId)]);
+                if (existing.Removed)
+                {
+                    return new RemoveTariffResponse { Tariff = Tariff.Parser.ParseFrom(existing.Payload) };
+                }
+
+                var tombstone = new Tariff
+                {
+                    TariffId = tariffId,
+                    OperatorId = endpoint.Identity.PartyId,
+                    TargetProviderId = existing.TargetProvider ?? string.Empty,
+                    Version = (ulong)(existing.Version + 1),
+                    UpdateTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+                    Removed = true,
+                };
+                SaveTariff(write, tombstone);
+                return new RemoveTariffResponse { Tariff = tombstone };
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        outboxSignal.Ring();
+        return response;
+    }
+
+    private static Tariff WithoutStamps(Tariff tariff)
+    {
+        var content = tariff.Clone();
+        content.Version = 0;
+        content.UpdateTime = null;
+        return content;
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    // A tariff goes to the CSPs that may see it: every CSP partner, or only its target.
+    private void SaveTariff(WriteContext write, Tariff tariff)
+    {
+        var target = NullIfEmpty(tariff.TargetProviderId);
+        tariffs.Save(write, new TariffRow(
+            tariff.TariffId,
+            (long)tariff.Version,
+            0,
+            tariff.UpdateTime.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+            tariff.Removed ? 1 : 0,
+            target,
+            tariff.ToByteArray()));
+        Publish(write, OutboxRelay.TariffKind, tariff.TariffId, tariff.Version, tariff, partner => target is null || partner.PartyId == target);
+    }
+
+    // Sites are published to every CSP partner: queued in the same transaction as the change (durable push).
+    private void Publish(WriteContext write, Site site) =>
+        Publish(write, OutboxRelay.SiteKind, site.SiteId, site.Version, site, _ => true);
+
+    private void Publish(WriteContext write, string kind, string id, ulong version, IMessage record, Func<PartyIdentity, bool> audience)
+    {
+        var payload = record.ToByteArray();
         var now = clock.GetUtcNow();
-        foreach (var partner in partners.All.Where(partner => partner.Identity.Role == PartyRole.Csp))
+        foreach (var partner in partners.All.Where(partner => partner.Identity.Role == PartyRole.Csp && audience(partner.Identity)))
         {
-            outbox.Enqueue(write, partner.Identity.ToString(), OutboxRelay.SiteKind, site.SiteId, (long)site.Version, payload, now);
+            outbox.Enqueue(write, partner.Identity.ToString(), kind, id, (long)version, payload, now);
         }
     }
 

@@ -1,69 +1,154 @@
 using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
-using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.PartnerData;
+using BatchResults = RoamingGrpc.Contracts.V1.PushSiteUpdatesResponse;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSP's receiver of CSO pushes. Live: UC1-2 sites. Each entry applies once (deduplicated by delivery id)
-/// and only if it is newer than what is held (per-site version); a CSO can only write its own sites. Every
-/// other RPC answers UNIMPLEMENTED / USE_CASE_NOT_LIVE until its use case is implemented.
+/// The CSP's receiver of CSO pushes. Live: UC1-2 sites and UC2-1 tariffs. Each entry applies once
+/// (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
+/// write its own records, and a tariff meant for another CSP is refused. Every other RPC answers UNIMPLEMENTED /
+/// USE_CASE_NOT_LIVE until its use case is implemented.
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class CsoUpdateServiceImpl(
-    IPartnerSiteRepository partnerSites,
+    IReceivedRecords received,
     IdempotentWriter writer,
+    EndpointSettings endpoint,
     TimeProvider clock) : CsoUpdateService.CsoUpdateServiceBase
 {
     /// <summary>Most entries in one push.</summary>
     public const int MaxBatch = 500;
 
-    public override Task<PushSiteUpdatesResponse> PushSiteUpdates(PushSiteUpdatesRequest request, ServerCallContext context)
+    public override async Task<PushSiteUpdatesResponse> PushSiteUpdates(PushSiteUpdatesRequest request, ServerCallContext context)
     {
-        var caller = context.Caller();
-        var requestId = RequestFields.RequestId(request.RequestId);
-        if (request.Updates.Count is 0 or > MaxBatch)
+        var cso = context.Caller();
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.Site?.SiteId ?? string.Empty,
+            update.Site?.Version ?? 0,
+            update.Site?.Removed ?? false,
+            update.Site?.UpdateTime,
+            update.Site,
+            () => ValidateSite(update.Site, cso))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.SiteKind, entries).ConfigureAwait(false);
+        return PushSiteUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    public override async Task<PushTariffUpdatesResponse> PushTariffUpdates(PushTariffUpdatesRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.Tariff?.TariffId ?? string.Empty,
+            update.Tariff?.Version ?? 0,
+            update.Tariff?.Removed ?? false,
+            update.Tariff?.UpdateTime,
+            update.Tariff,
+            () => ValidateTariff(update.Tariff, cso))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.TariffKind, entries).ConfigureAwait(false);
+        return PushTariffUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    private static void ValidateSite(Site? site, PartyIdentity cso)
+    {
+        if (site is null)
         {
-            throw RoamingErrors.InvalidField("updates", ErrorReason.BatchTooLarge, $"must hold 1 to {MaxBatch} entries (was {request.Updates.Count})");
+            throw RoamingErrors.MissingField("site");
         }
 
-        for (var i = 0; i < request.Updates.Count; i++)
+        if (!site.Removed)
         {
-            RequestFields.RequestId(request.Updates[i].Delivery?.DeliveryId, $"updates[{i}].delivery.delivery_id");
+            SiteValidator.Canonical(site, cso);
+            return;
         }
 
-        var sender = caller.ToString();
+        SiteValidator.SiteId(site.SiteId, "site.site_id");
+        OwnRecord(site.OperatorId, cso, "site.operator_id");
+    }
+
+    private void ValidateTariff(Tariff? tariff, PartyIdentity cso)
+    {
+        if (tariff is null)
+        {
+            throw RoamingErrors.MissingField("tariff");
+        }
+
+        if (tariff.TargetProviderId.Length > 0 && tariff.TargetProviderId != endpoint.Identity.PartyId)
+        {
+            throw RoamingErrors.PermissionDenied(ErrorReason.PartyMismatch, $"tariff.target_provider_id {tariff.TargetProviderId} is another provider; this endpoint is {endpoint.Identity.PartyId}");
+        }
+
+        if (!tariff.Removed)
+        {
+            TariffValidator.Canonical(tariff, cso);
+            return;
+        }
+
+        TariffValidator.TariffId(tariff.TariffId, "tariff.tariff_id");
+        OwnRecord(tariff.OperatorId, cso, "tariff.operator_id");
+    }
+
+    private static void OwnRecord(string operatorId, PartyIdentity cso, string field)
+    {
+        if (operatorId != cso.PartyId)
+        {
+            throw RoamingErrors.PermissionDenied(ErrorReason.PartyMismatch, $"{field} '{operatorId}' is not the caller's operator {cso.PartyId}");
+        }
+    }
+
+    /// <summary>
+    /// Applies a batch of pushed records of one kind; one result per entry, in order. Every Push*Response of the
+    /// contract is <c>repeated DeliveryResult results = 1</c>, so one message type carries (and logs) them all.
+    /// </summary>
+    private Task<BatchResults> ReceiveAsync(PartyIdentity cso, ServerCallContext context, IMessage request, string requestId, string kind, IReadOnlyList<Entry> entries)
+    {
+        RequestFields.RequestId(requestId);
+        if (entries.Count is 0 or > MaxBatch)
+        {
+            throw RoamingErrors.InvalidField("updates", ErrorReason.BatchTooLarge, $"must hold 1 to {MaxBatch} entries (was {entries.Count})");
+        }
+
+        for (var i = 0; i < entries.Count; i++)
+        {
+            RequestFields.RequestId(entries[i].Delivery?.DeliveryId, $"updates[{i}].delivery.delivery_id");
+        }
+
+        var sender = cso.ToString();
         return writer.ExecuteAsync(
-            caller,
+            cso,
             context.Method,
             requestId,
             request,
-            PushSiteUpdatesResponse.Parser,
+            BatchResults.Parser,
             write =>
             {
-                var response = new PushSiteUpdatesResponse();
+                var response = new BatchResults();
                 var now = clock.GetUtcNow();
-                foreach (var update in request.Updates)
+                foreach (var entry in entries)
                 {
-                    var deliveryId = update.Delivery.DeliveryId;
-                    var result = new DeliveryResult { DeliveryId = deliveryId };
-                    if (partnerSites.DeliveryOutcome(write, sender, deliveryId) is not null)
+                    var result = new DeliveryResult { DeliveryId = entry.Delivery!.DeliveryId };
+                    if (received.DeliveryOutcome(write, sender, result.DeliveryId) is not null)
                     {
                         result.Outcome = DeliveryOutcome.Duplicate;
-                        response.Results.Add(result);
-                        continue;
+                    }
+                    else
+                    {
+                        Apply(write, cso, kind, entry, result, now);
+                        received.RecordDelivery(write, sender, result.DeliveryId, ProtoEnumNames.Of(result.Outcome), now);
                     }
 
-                    Apply(write, caller, update, result, now);
-                    partnerSites.RecordDelivery(write, sender, deliveryId, ProtoEnumNames.Of(result.Outcome), now);
                     response.Results.Add(result);
                 }
 
@@ -72,32 +157,14 @@ internal sealed class CsoUpdateServiceImpl(
             context.CancellationToken);
     }
 
-    private void Apply(WriteContext write, PartyIdentity cso, SiteUpdate update, DeliveryResult result, DateTimeOffset now)
+    private void Apply(WriteContext write, PartyIdentity cso, string kind, Entry entry, DeliveryResult result, DateTimeOffset now)
     {
-        var site = update.Site;
         try
         {
-            if (site is null)
+            entry.Validate();
+            if (entry.Version == 0 || entry.Version != entry.Delivery!.EntityVersion)
             {
-                throw RoamingErrors.MissingField("site");
-            }
-
-            if (site.Removed)
-            {
-                SiteValidator.SiteId(site.SiteId, "site.site_id");
-                if (site.OperatorId != cso.PartyId)
-                {
-                    throw RoamingErrors.PermissionDenied(ErrorReason.PartyMismatch, $"site.operator_id '{site.OperatorId}' is not the caller's operator {cso.PartyId}");
-                }
-            }
-            else
-            {
-                SiteValidator.Canonical(site, cso);
-            }
-
-            if (site.Version == 0 || site.Version != update.Delivery.EntityVersion)
-            {
-                throw RoamingErrors.InvalidField("site.version", ErrorReason.InvalidField, "must be positive and equal delivery.entity_version");
+                throw RoamingErrors.InvalidField("version", ErrorReason.InvalidField, "must be positive and equal delivery.entity_version");
             }
         }
         catch (RpcException ex)
@@ -109,16 +176,16 @@ internal sealed class CsoUpdateServiceImpl(
             return;
         }
 
-        var held = partnerSites.VersionOf(write, cso.PartyId, site.SiteId);
-        if (held is { } version && version >= (long)site.Version)
+        var held = received.VersionOf(write, cso.PartyId, kind, entry.RecordId);
+        if (held is { } version && version >= (long)entry.Version)
         {
             result.Outcome = DeliveryOutcome.Superseded;
             return;
         }
 
-        partnerSites.Save(
+        received.Save(
             write,
-            new ReceivedSite(cso.PartyId, site.SiteId, (long)site.Version, site.UpdateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0, site.Removed ? 1 : 0, site.ToByteArray()),
+            new ReceivedRecord(cso.PartyId, kind, entry.RecordId, (long)entry.Version, entry.UpdateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0, entry.Removed ? 1 : 0, entry.Record!.ToByteArray()),
             now);
         result.Outcome = DeliveryOutcome.Applied;
     }
@@ -128,4 +195,7 @@ internal sealed class CsoUpdateServiceImpl(
         var reason = error.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;
         return System.Enum.GetValues<ErrorReason>().FirstOrDefault(value => RoamingErrors.ReasonName(value) == reason, ErrorReason.InvalidField);
     }
+
+    /// <summary>One pushed entry, whatever its kind.</summary>
+    private sealed record Entry(Delivery? Delivery, string RecordId, ulong Version, bool Removed, Timestamp? UpdateTime, IMessage? Record, Action Validate);
 }

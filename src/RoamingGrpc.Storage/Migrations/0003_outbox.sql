@@ -25,16 +25,18 @@ CREATE TABLE outbox_rejected (
     reject_time    INTEGER NOT NULL
 ) STRICT;
 
--- The receiving side: sites of partner CSOs as pushed to (or pulled by) this CSP, one row per (cso, site).
-CREATE TABLE partner_sites (
+-- The receiving side: records of partner CSOs (sites, tariffs, ...) as pushed to this CSP, one row per
+-- (cso, kind, record); only a greater version replaces a row.
+CREATE TABLE received_records (
     cso          TEXT    NOT NULL, -- 'DE*ABC'
-    site_id      TEXT    NOT NULL,
+    kind         TEXT    NOT NULL, -- 'site', 'tariff', ...
+    record_id    TEXT    NOT NULL,
     version      INTEGER NOT NULL,
     update_time  INTEGER NOT NULL,
     removed      INTEGER NOT NULL CHECK (removed IN (0, 1)),
     payload      BLOB    NOT NULL,
     receive_time INTEGER NOT NULL,
-    PRIMARY KEY (cso, site_id)
+    PRIMARY KEY (cso, kind, record_id)
 ) STRICT;
 
 -- Deliveries already answered, per sender: a retried push applies once.

@@ -79,7 +79,11 @@ public sealed class TwoEndpoints : IAsyncDisposable
         return new TwoEndpoints(output, root, new TestPki(root));
     }
 
-    public async Task<RunningEndpoint> StartCsoAsync(Uri cspUrl, IReadOnlyDictionary<string, string?>? extra = null, CancellationToken cancellationToken = default)
+    public async Task<RunningEndpoint> StartCsoAsync(
+        Uri cspUrl,
+        IReadOnlyDictionary<string, string?>? extra = null,
+        IReadOnlyList<(PartyIdentity Identity, Uri? Url)>? morePartners = null,
+        CancellationToken cancellationToken = default)
     {
         var settings = new Dictionary<string, string?> { ["Roaming:RevocationFile"] = RevocationFile };
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
@@ -87,7 +91,7 @@ public sealed class TwoEndpoints : IAsyncDisposable
             settings[key] = value;
         }
 
-        return Cso = await RunningEndpoint.StartAsync(_output, CsoIdentity, CsoCertificates, Path.Combine(Root, "cso.db"), [(CspIdentity, cspUrl)], settings, cancellationToken);
+        return Cso = await RunningEndpoint.StartAsync(_output, CsoIdentity, CsoCertificates, Path.Combine(Root, "cso.db"), [(CspIdentity, cspUrl), .. morePartners ?? []], settings, cancellationToken);
     }
 
     public async Task<RunningEndpoint> StartCspAsync(string listen = "127.0.0.1:0", CancellationToken cancellationToken = default) =>

@@ -84,9 +84,9 @@ public sealed class SitePushTests(ITestOutputHelper output)
         Assert.Equal(ErrorReason.PartyMismatch, second.Results[2].ErrorReason);
         Assert.Equal(StatusCode.InvalidArgument, oversize.StatusCode);
         Assert.Equal("BATCH_TOO_LARGE", HandshakeTests.ReasonOf(oversize));
-        var held = await endpoints.Csp.Services.GetRequiredService<IPartnerSiteRepository>().ListAsync("DE*ABC", CancellationToken.None);
-        Assert.Equal([("S1", 2L)], held.Select(site => (site.SiteId, site.Version)));
-        Assert.Empty(await endpoints.Csp.Services.GetRequiredService<IPartnerSiteRepository>().ListAsync("DE*XYZ", CancellationToken.None));
+        var held = await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*ABC", OutboxRelay.SiteKind, CancellationToken.None);
+        Assert.Equal([("S1", 2L)], held.Select(site => (site.RecordId, site.Version)));
+        Assert.Empty(await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*XYZ", OutboxRelay.SiteKind, CancellationToken.None));
     }
 
     private static Site Versioned(Site site, ulong version)
@@ -110,11 +110,11 @@ public sealed class SitePushTests(ITestOutputHelper output)
 
     private static async Task<List<Site>> WaitForSitesAsync(RunningEndpoint csp, int count, Func<List<Site>, bool> done)
     {
-        var repository = csp.Services.GetRequiredService<IPartnerSiteRepository>();
+        var repository = csp.Services.GetRequiredService<IReceivedRecords>();
         var deadline = DateTime.UtcNow + Deadline;
         while (true)
         {
-            var sites = (await repository.ListAsync("DE*ABC", CancellationToken.None)).Select(row => Site.Parser.ParseFrom(row.Payload)).ToList();
+            var sites = (await repository.ListAsync("DE*ABC", OutboxRelay.SiteKind, CancellationToken.None)).Select(row => Site.Parser.ParseFrom(row.Payload)).ToList();
             if (sites.Count == count && done(sites))
             {
                 return sites;

@@ -2,8 +2,8 @@ using Dapper;
 
 namespace RoamingGrpc.Storage.PartnerData;
 
-/// <summary>All SQL of the partner sites a CSP holds.</summary>
-public sealed class PartnerSiteRepository(IDatabase database) : IPartnerSiteRepository
+/// <summary>All SQL of the records a CSP received from partner CSOs.</summary>
+public sealed class ReceivedRecords(IDatabase database) : IReceivedRecords
 {
     /// <inheritdoc />
     public string? DeliveryOutcome(WriteContext context, string sender, string deliveryId)
@@ -24,39 +24,40 @@ public sealed class PartnerSiteRepository(IDatabase database) : IPartnerSiteRepo
     }
 
     /// <inheritdoc />
-    public long? VersionOf(WriteContext context, string cso, string siteId)
+    public long? VersionOf(WriteContext context, string cso, string kind, string recordId)
     {
         ArgumentNullException.ThrowIfNull(context);
         return context.Connection.QuerySingleOrDefault<long?>(
-            "SELECT version FROM partner_sites WHERE cso = @cso AND site_id = @siteId", new { cso, siteId }, context.Transaction);
+            "SELECT version FROM received_records WHERE cso = @cso AND kind = @kind AND record_id = @recordId", new { cso, kind, recordId }, context.Transaction);
     }
 
     /// <inheritdoc />
-    public void Save(WriteContext context, ReceivedSite site, DateTimeOffset now)
+    public void Save(WriteContext context, ReceivedRecord record, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(record);
         context.Connection.Execute(
             """
-            INSERT INTO partner_sites (cso, site_id, version, update_time, removed, payload, receive_time)
-            VALUES (@Cso, @SiteId, @Version, @UpdateTime, @RemovedFlag, @Payload, @now)
-            ON CONFLICT (cso, site_id) DO UPDATE SET
+            INSERT INTO received_records (cso, kind, record_id, version, update_time, removed, payload, receive_time)
+            VALUES (@Cso, @Kind, @RecordId, @Version, @UpdateTime, @RemovedFlag, @Payload, @now)
+            ON CONFLICT (cso, kind, record_id) DO UPDATE SET
                 version = excluded.version, update_time = excluded.update_time, removed = excluded.removed,
                 payload = excluded.payload, receive_time = excluded.receive_time
             """,
-            new { site.Cso, site.SiteId, site.Version, site.UpdateTime, site.RemovedFlag, site.Payload, now = now.ToUnixTimeMilliseconds() },
+            new { record.Cso, record.Kind, record.RecordId, record.Version, record.UpdateTime, record.RemovedFlag, record.Payload, now = now.ToUnixTimeMilliseconds() },
             context.Transaction);
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<ReceivedSite>> ListAsync(string cso, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<ReceivedSite>>(
-            async (connection, ct) => (await connection.QueryAsync<ReceivedSite>(new CommandDefinition(
+    public Task<IReadOnlyList<ReceivedRecord>> ListAsync(string cso, string kind, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<ReceivedRecord>>(
+            async (connection, ct) => (await connection.QueryAsync<ReceivedRecord>(new CommandDefinition(
                 """
-                SELECT cso AS Cso, site_id AS SiteId, version AS Version, update_time AS UpdateTime, removed AS RemovedFlag, payload AS Payload
-                FROM partner_sites WHERE cso = @cso ORDER BY site_id
+                SELECT cso AS Cso, kind AS Kind, record_id AS RecordId, version AS Version, update_time AS UpdateTime,
+                       removed AS RemovedFlag, payload AS Payload
+                FROM received_records WHERE cso = @cso AND kind = @kind ORDER BY record_id
                 """,
-                new { cso },
+                new { cso, kind },
                 cancellationToken: ct)).ConfigureAwait(false)).AsList(),
             cancellationToken);
 }
