@@ -4,6 +4,7 @@ using RoamingGrpc.Storage.Requests;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Sites;
+using RoamingGrpc.Storage.Status;
 using RoamingGrpc.Storage.Tariffs;
 
 namespace RoamingGrpc.Storage;
@@ -23,6 +24,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISiteRepository, SiteRepository>();
         services.AddSingleton<IOutbox, OutboxRepository>();
         services.AddSingleton<ITariffRepository, TariffRepository>();
+        services.AddSingleton<IEvseStatusStore, EvseStatusStore>();
+        services.AddSingleton<IPartnerStatusStore, PartnerStatusStore>();
         services.AddSingleton<IReceivedRecords, ReceivedRecords>();
         return services;
     }

@@ -10,6 +10,7 @@ using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Services;
+using RoamingGrpc.Endpoint.Streams;
 using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Hosting;
@@ -124,6 +125,10 @@ public static class RoamingEndpointHost
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        services.AddSingleton<LogFeed>();
+        services.AddSingleton<StatusSubscriber>();
+        services.AddHostedService(provider => provider.GetRequiredService<StatusSubscriber>());
+        services.AddHostedService<StatusLogPruner>();
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

@@ -49,6 +49,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>How outbound handshakes are retried.</summary>
     public HandshakeOptions Handshake { get; set; } = new();
 
+    /// <summary>Resumable stream settings.</summary>
+    public StreamOptions Streams { get; set; } = new();
+
     /// <summary>HTTP/2 and message limits, set explicitly rather than left to defaults.</summary>
     public LimitsOptions Limits { get; set; } = new();
 }

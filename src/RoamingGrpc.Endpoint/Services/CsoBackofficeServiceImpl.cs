@@ -9,9 +9,11 @@ using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Endpoint.Streams;
 using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Sites;
+using RoamingGrpc.Storage.Status;
 using RoamingGrpc.Storage.Tariffs;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
@@ -27,6 +29,8 @@ namespace RoamingGrpc.Endpoint.Services;
 internal sealed class CsoBackofficeServiceImpl(
     ISiteRepository sites,
     ITariffRepository tariffs,
+    IEvseStatusStore statuses,
+    LogFeed statusFeed,
     IOutbox outbox,
     OutboxSignal outboxSignal,
     PartnerDirectory partners,
@@ -102,6 +106,64 @@ internal sealed class CsoBackofficeServiceImpl(
             },
             context.CancellationToken).ConfigureAwait(false);
         outboxSignal.Ring();
+        return response;
+    }
+
+    /// <summary>Most status changes in one report.</summary>
+    public const int MaxStatusBatch = 1000;
+
+    public override async Task<ReportEvseStatusResponse> ReportEvseStatus(ReportEvseStatusRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        if (request.Statuses.Count is 0 or > MaxStatusBatch)
+        {
+            throw RoamingErrors.InvalidField("statuses", ErrorReason.BatchTooLarge, $"must hold 1 to {MaxStatusBatch} entries (was {request.Statuses.Count})");
+        }
+
+        var changes = request.Statuses.Select((status, i) => StatusValidator.Change(status, $"statuses[{i}]", endpoint.Identity)).ToList();
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            ReportEvseStatusResponse.Parser,
+            write =>
+            {
+                var sitesOfEvses = new string[changes.Count];
+                for (var i = 0; i < changes.Count; i++)
+                {
+                    sitesOfEvses[i] = sites.SiteOfEvse(write, changes[i].EvseId)
+                        ?? throw RoamingErrors.Create(
+                            StatusCode.NotFound,
+                            ErrorReason.UnknownEvse,
+                            $"statuses[{i}].evse_id: EVSE {changes[i].EvseId} is not on any site of {endpoint.Identity.PartyId}; publish its site first.",
+                            [new("field", $"statuses[{i}].evse_id"), new("evse_id", changes[i].EvseId)]);
+                }
+
+                var result = new ReportEvseStatusResponse();
+                var now = clock.GetUtcNow();
+                for (var i = 0; i < changes.Count; i++)
+                {
+                    var (evseId, status, changeTime) = changes[i];
+                    var current = statuses.Current(write, evseId);
+                    if (current is not null && (changeTime < current.ChangeTime || status == current.Status))
+                    {
+                        result.IgnoredCount++;
+                        continue;
+                    }
+
+                    statuses.Append(write, evseId, sitesOfEvses[i], status, changeTime, now);
+                    result.AppliedCount++;
+                }
+
+                return result;
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        if (response.AppliedCount > 0)
+        {
+            statusFeed.Notify();
+        }
+
         return response;
     }
 

@@ -1,0 +1,26 @@
+namespace RoamingGrpc.Endpoint.Hosting;
+
+/// <summary>Resumable stream settings (<c>Roaming:Streams</c>).</summary>
+public sealed class StreamOptions
+{
+    /// <summary>How long status changes stay in the log that streams resume from; older cursors get OUT_OF_RANGE.</summary>
+    public TimeSpan StatusLogRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the log is pruned.</summary>
+    public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>A heartbeat is sent after this long without another message.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Events in flight (sent, not acknowledged) when the consumer asks for none in particular.</summary>
+    public int DefaultWindow { get; set; } = 1000;
+
+    /// <summary>Largest window a consumer may ask for.</summary>
+    public int MaxWindow { get; set; } = 10_000;
+
+    /// <summary>A consumer whose window stays full this long is cut (RESOURCE_EXHAUSTED / SLOW_CONSUMER) and resumes.</summary>
+    public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long the first (start) message may take.</summary>
+    public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,54 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Endpoint.Streams;
+using RoamingGrpc.Storage.Status;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// UC1-3, hosted by the visited-CSO for registered CSPs: the current statuses (paged pull) and the resumable
+/// bidirectional status stream (see <see cref="StatusStreamSession"/>).
+/// </summary>
+[Callers(CallerPolicy.RegisteredPartner)]
+internal sealed class EvseStatusServiceImpl(
+    IEvseStatusStore statuses,
+    LogFeed feed,
+    EndpointSettings endpoint,
+    IOptions<RoamingEndpointOptions> options,
+    TimeProvider clock) : EvseStatusService.EvseStatusServiceBase
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public override async Task<ListEvseStatusesResponse> ListEvseStatuses(ListEvseStatusesRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        var filter = StatusFilter.From(request.SiteIds, request.EvseIds, endpoint.Identity);
+        var after = Paging.DecodeCursor(request.PageToken);
+
+        // A page may hold fewer than page_size statuses when filters skip some; the token still moves on.
+        var (sequence, page) = await statuses.SnapshotAsync(after, pageSize, context.CancellationToken).ConfigureAwait(false);
+        var response = new ListEvseStatusesResponse
+        {
+            EvseStatuses = { page.Where(filter.Matches).Select(StatusValidator.ToProto) },
+            Sequence = (ulong)sequence,
+        };
+        if (page.Count == pageSize)
+        {
+            response.NextPageToken = Paging.EncodeCursor(page[^1].EvseId);
+        }
+
+        return response;
+    }
+
+    public override Task WatchEvseStatus(
+        IAsyncStreamReader<WatchEvseStatusRequest> requestStream,
+        IServerStreamWriter<WatchEvseStatusResponse> responseStream,
+        ServerCallContext context) =>
+        new StatusStreamSession(statuses, feed, endpoint.Identity, options.Value.Streams, clock, requestStream, responseStream, context.CancellationToken).RunAsync();
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Storage.Status;
+
+namespace RoamingGrpc.Endpoint.Streams;
+
+/// <summary>Keeps the status log within <c>Roaming:Streams:StatusLogRetention</c> (CSO endpoints).</summary>
+internal sealed partial class StatusLogPruner(
+    IEvseStatusStore store,
+    EndpointSettings endpoint,
+    IOptions<RoamingEndpointOptions> options,
+    TimeProvider clock,
+    ILogger<StatusLogPruner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (endpoint.Identity.Role != PartyRole.Cso)
+        {
+            return;
+        }
+
+        var settings = options.Value.Streams;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(settings.PruneInterval, clock, stoppingToken).ConfigureAwait(false);
+            var removed = await store.PruneAsync(clock.GetUtcNow() - settings.StatusLogRetention, stoppingToken).ConfigureAwait(false);
+            if (removed > 0)
+            {
+                Log.Pruned(logger, removed, settings.StatusLogRetention);
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Pruned {Count} status log entries older than {Retention}")]
+        public static partial void Pruned(ILogger logger, int count, TimeSpan retention);
+    }
+}

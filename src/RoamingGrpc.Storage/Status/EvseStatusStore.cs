@@ -1,0 +1,100 @@
+using System.Data;
+using Dapper;
+
+namespace RoamingGrpc.Storage.Status;
+
+/// <summary>All SQL of the CSO's EVSE statuses and their change log.</summary>
+public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
+{
+    private const string Columns = "sequence AS Sequence, evse_id AS EvseId, site_id AS SiteId, status AS Status, change_time AS ChangeTime";
+
+    /// <inheritdoc />
+    public StatusEntry? Current(WriteContext context, string evseId)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.QuerySingleOrDefault<StatusEntry>($"SELECT {Columns} FROM evse_status WHERE evse_id = @evseId", new { evseId }, context.Transaction);
+    }
+
+    /// <inheritdoc />
+    public long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var sequence = context.Connection.ExecuteScalar<long>(
+            """
+            INSERT INTO evse_status_log (evse_id, site_id, status, change_time, log_time)
+            VALUES (@evseId, @siteId, @status, @changeTime, @now)
+            RETURNING sequence
+            """,
+            new { evseId, siteId, status, changeTime, now = now.ToUnixTimeMilliseconds() },
+            context.Transaction);
+        context.Connection.Execute(
+            """
+            INSERT INTO evse_status (evse_id, site_id, status, change_time, sequence) VALUES (@evseId, @siteId, @status, @changeTime, @sequence)
+            ON CONFLICT (evse_id) DO UPDATE SET site_id = excluded.site_id, status = excluded.status,
+                change_time = excluded.change_time, sequence = excluded.sequence
+            """,
+            new { evseId, siteId, status, changeTime, sequence },
+            context.Transaction);
+        return sequence;
+    }
+
+    /// <inheritdoc />
+    public Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            async (connection, ct) =>
+            {
+                var latest = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COALESCE(MAX(sequence), (SELECT seq FROM sqlite_sequence WHERE name = 'evse_status_log'), 0) FROM evse_status_log", cancellationToken: ct)).ConfigureAwait(false);
+                var pruned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT pruned_through FROM stream_state WHERE stream = 'evse_status'", cancellationToken: ct)).ConfigureAwait(false);
+                return (latest, pruned);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StatusEntry>> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<StatusEntry>>(
+            async (connection, ct) => (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
+                $"SELECT {Columns} FROM evse_status_log WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit",
+                new { afterSequence, limit },
+                cancellationToken: ct)).ConfigureAwait(false)).AsList(),
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<(long Sequence, IReadOnlyList<StatusEntry> Statuses)> SnapshotAsync(string? afterEvseId, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<(long, IReadOnlyList<StatusEntry>)>(
+            async (connection, ct) =>
+            {
+                // One read transaction: in WAL mode it sees one committed state, so statuses and sequence agree.
+                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false);
+                var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COALESCE(MAX(sequence), 0) FROM evse_status", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
+                var statuses = (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
+                    $"SELECT {Columns} FROM evse_status WHERE (@afterEvseId IS NULL OR evse_id > @afterEvseId) ORDER BY evse_id LIMIT @limit",
+                    new { afterEvseId, limit },
+                    transaction,
+                    cancellationToken: ct)).ConfigureAwait(false)).AsList();
+                return (sequence, statuses);
+            },
+            cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            context =>
+            {
+                var through = context.Connection.ExecuteScalar<long?>(
+                    "SELECT MAX(sequence) FROM evse_status_log WHERE log_time < @before AND sequence < (SELECT MAX(sequence) FROM evse_status_log)",
+                    new { before = before.ToUnixTimeMilliseconds() },
+                    context.Transaction);
+                if (through is not { } last)
+                {
+                    return 0;
+                }
+
+                var removed = context.Connection.Execute("DELETE FROM evse_status_log WHERE sequence <= @last", new { last }, context.Transaction);
+                context.Connection.Execute("UPDATE stream_state SET pruned_through = MAX(pruned_through, @last) WHERE stream = 'evse_status'", new { last }, context.Transaction);
+                return removed;
+            },
+            cancellationToken);
+}

@@ -1,0 +1,26 @@
+namespace RoamingGrpc.Storage.Status;
+
+/// <summary>The CSO's EVSE statuses and their change log (UC1-3).</summary>
+public interface IEvseStatusStore
+{
+    /// <summary>The current status of an EVSE, or null (inside the caller's write transaction).</summary>
+    StatusEntry? Current(WriteContext context, string evseId);
+
+    /// <summary>Logs a change and makes it current; returns its sequence.</summary>
+    long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now);
+
+    /// <summary>The newest sequence and how far the log was pruned.</summary>
+    Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Log entries after <paramref name="afterSequence"/>, in order.</summary>
+    Task<IReadOnlyList<StatusEntry>> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A consistent snapshot: current statuses (ordered by EVSE id, after <paramref name="afterEvseId"/>) and the
+    /// log sequence they are consistent at, read in one transaction.
+    /// </summary>
+    Task<(long Sequence, IReadOnlyList<StatusEntry> Statuses)> SnapshotAsync(string? afterEvseId, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Removes log entries written before <paramref name="before"/> (keeping the newest); returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
+}
