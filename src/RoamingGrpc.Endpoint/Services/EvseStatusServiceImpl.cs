@@ -1,4 +1,5 @@
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
@@ -20,6 +21,7 @@ internal sealed class EvseStatusServiceImpl(
     LogFeed feed,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
+    IHostApplicationLifetime lifetime,
     TimeProvider clock) : EvseStatusService.EvseStatusServiceBase
 {
     private const int DefaultPageSize = 100;
@@ -46,9 +48,22 @@ internal sealed class EvseStatusServiceImpl(
         return response;
     }
 
-    public override Task WatchEvseStatus(
+    public override async Task WatchEvseStatus(
         IAsyncStreamReader<WatchEvseStatusRequest> requestStream,
         IServerStreamWriter<WatchEvseStatusResponse> responseStream,
-        ServerCallContext context) =>
-        new StatusStreamSession(statuses, feed, endpoint.Identity, options.Value.Streams, clock, requestStream, responseStream, context.CancellationToken).RunAsync();
+        ServerCallContext context)
+    {
+        // Streams end when the endpoint stops, so that shutdown does not wait for them; consumers resume elsewhere
+        // or after the restart from their cursor.
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await new StatusStreamSession(statuses, feed, endpoint.Identity, options.Value.Streams, clock, requestStream, responseStream, session.Token)
+                .RunAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The endpoint is shutting down; resume after your last applied sequence."));
+        }
+    }
 }
