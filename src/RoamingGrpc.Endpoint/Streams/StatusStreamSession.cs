@@ -270,7 +270,18 @@ internal sealed class StatusStreamSession(
         }
     }
 
-    private Task WriteAsync(WatchEvseStatusResponse response) => responses.WriteAsync(response, cancellationToken);
+    private async Task WriteAsync(WatchEvseStatusResponse response)
+    {
+        try
+        {
+            await responses.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // The consumer cancelled or disconnected between two writes: the call is over, not the endpoint broken.
+            throw new RpcException(new Status(StatusCode.Cancelled, "The consumer ended the stream."), ex.Message);
+        }
+    }
 
     private static RpcException ProtocolViolation(string detail) =>
         RoamingErrors.Create(StatusCode.InvalidArgument, ErrorReason.StreamProtocolViolation, $"WatchEvseStatus: {detail}.");

@@ -198,7 +198,7 @@ public sealed class SitePullTests(ITestOutputHelper output)
         var (backoffice, _) = Clients(endpoints);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await backoffice.ReportEvseStatusAsync(new ReportEvseStatusRequest { RequestId = "x" }, deadline: Soon()));
+            await backoffice.PresentTokenAsync(new PresentTokenRequest { RequestId = "x" }, deadline: Soon()));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal("USE_CASE_NOT_LIVE", HandshakeTests.ReasonOf(error));
