@@ -13,6 +13,7 @@ using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.PartnerData;
+using RoamingGrpc.Storage.Status;
 
 namespace RoamingGrpc.Cli.Demo;
 
@@ -102,6 +103,38 @@ internal sealed class DemoRunner(TextWriter output)
                 && pushed.Count(site => site.Removed) == 1
                 && pulled.Sites.Count == 2
                 && pulled.Sites.All(site => pushed.Any(held => held.Equals(site))));
+
+            Section("UC1-3 EVSE status: the station side reports changes, the CSP follows them on its resumable stream");
+            var evseIds = DemoSites.Create().Where(site => site.SiteId != "HAM-HAFEN").SelectMany(site => site.Evses).Select(evse => evse.EvseId).ToList();
+            var statusStore = csp.Services.GetRequiredService<IPartnerStatusStore>();
+            var (_, appliedBefore) = await statusStore.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false);
+            const int rounds = 500;
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            for (var round = 0; round < rounds; round++)
+            {
+                var report = new ReportEvseStatusRequest { RequestId = Guid.NewGuid().ToString() };
+                report.Statuses.AddRange(evseIds.Select(evseId => new EvseStatusEvent
+                {
+                    EvseId = evseId,
+                    Status = round % 2 == 0 ? EvseStatus.Charging : EvseStatus.Available,
+                    ChangeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(round - rounds)),
+                }));
+                await siteAdmin.ReportEvseStatusAsync(report, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            var expected = appliedBefore + (rounds * evseIds.Count);
+            var (statusesAtCsp, applied) = await statusStore.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false);
+            while (applied < expected && started.Elapsed < StepTimeout)
+            {
+                await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                (statusesAtCsp, applied) = await statusStore.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false);
+            }
+
+            started.Stop();
+            Line($"{rounds * evseIds.Count} status changes on {evseIds.Count} EVSEs reported in batches of {evseIds.Count}; the CSP applied {applied - appliedBefore} in {started.Elapsed.TotalSeconds:0.00} s "
+                + $"({(applied - appliedBefore) / started.Elapsed.TotalSeconds:0} events/s end to end: back office -> durable log -> stream -> CSP database, acked)");
+            Line($"CSP now shows {string.Join(", ", statusesAtCsp.Take(3).Select(status => $"{status.EvseId} {Endpoint.Mapping.ProtoEnumNames.Of((EvseStatus)status.Status)}"))}, ...");
+            Check("UC1-3 every status change applied exactly once at the CSP", applied == expected && statusesAtCsp.All(status => status.Status == (long)EvseStatus.Available));
 
             Section("UC2-1 / UC2-2 Tariffs: a general tariff for every CSP, a negotiated one for DE-8EO only, one for another CSP");
             foreach (var tariff in DemoTariffs.Create())
