@@ -141,6 +141,39 @@ public sealed class StatusStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Stream_WindowFullPastAckTimeout_CutWithSlowConsumerAndResumable()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        await endpoints.StartCspAsync();
+        await endpoints.StartCsoAsync(endpoints.Csp.Url, new Dictionary<string, string?>
+        {
+            ["Roaming:Streams:AckTimeout"] = "00:00:01",
+            ["Roaming:Streams:HeartbeatInterval"] = "00:00:00.200",
+        });
+        var directory = endpoints.Cso.Services.GetRequiredService<Partners.PartnerDirectory>();
+        await TwoEndpoints.WaitUntilAsync(() => directory.IsRegistered(TwoEndpoints.CspIdentity), Deadline, "the CSP registered");
+        var backoffice = Backoffice(endpoints);
+        var evses = await PublishSitesAsync(backoffice, sites: 2, evsesPerSite: 10);
+        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        using var stalled = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        await stalled.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart { MaxInFlight = 5 } });
+        await ReportAsync(backoffice, evses, round: 0, half: 0);
+
+        var events = 0;
+        var cut = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await stalled.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                events += stalled.ResponseStream.Current.KindCase == WatchEvseStatusResponse.KindOneofCase.Event ? 1 : 0;
+            }
+        });
+
+        Assert.Equal(StatusCode.ResourceExhausted, cut.StatusCode);
+        Assert.Equal("SLOW_CONSUMER", HandshakeTests.ReasonOf(cut));
+        Assert.Equal(5, events);
+    }
+
+    [Fact]
     public async Task ReportAndWatch_BadInput_ExactStatusAndNothingWritten()
     {
         await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
