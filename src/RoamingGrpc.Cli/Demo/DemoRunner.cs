@@ -59,6 +59,7 @@ internal sealed class DemoRunner(TextWriter output)
             var bothWays = await WaitForHandshakesAsync(cso, csp, cancellationToken).ConfigureAwait(false);
             using var csoAdmin = PartnerChannelFactory.ForClient(csoBackoffice, PartyIdentity.Create(PartyRole.Backoffice, Cso.PartyId), loggerFactory);
             using var cspAdmin = PartnerChannelFactory.ForClient(cspBackoffice, PartyIdentity.Create(PartyRole.Backoffice, Csp.PartyId), loggerFactory);
+            using var cspPartnerChannels = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
             var csoPartners = await new PartnerBackofficeService.PartnerBackofficeServiceClient(csoAdmin.Get(csoUrl, Cso))
                 .ListPartnersAsync(new ListPartnersRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             var cspPartners = await new PartnerBackofficeService.PartnerBackofficeServiceClient(cspAdmin.Get(cspUrl, Csp))
@@ -93,7 +94,6 @@ internal sealed class DemoRunner(TextWriter output)
                 Line($"CSP holds (pushed) {site.SiteId} version {site.Version}{(site.Removed ? " REMOVED" : $", {site.Evses.Count} EVSEs")}");
             }
 
-            using var cspPartnerChannels = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
             var pulled = await new SiteService.SiteServiceClient(cspPartnerChannels.Get(csoUrl, Cso))
                 .ListSitesAsync(new ListSitesRequest { PageSize = 10 }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             Line($"CSP -> CSO ListSites: {string.Join(", ", pulled.Sites.Select(site => $"{site.SiteId} v{site.Version}"))}; sync_time {pulled.SyncTime.ToDateTimeOffset():HH:mm:ss}");
@@ -108,21 +108,11 @@ internal sealed class DemoRunner(TextWriter output)
             var evseIds = DemoSites.Create().Where(site => site.SiteId != "HAM-HAFEN").SelectMany(site => site.Evses).Select(evse => evse.EvseId).ToList();
             var statusStore = csp.Services.GetRequiredService<IPartnerStatusStore>();
             var (_, appliedBefore) = await statusStore.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false);
-            const int rounds = 500;
+            const int changes = 5000;
             var started = System.Diagnostics.Stopwatch.StartNew();
-            for (var round = 0; round < rounds; round++)
-            {
-                var report = new ReportEvseStatusRequest { RequestId = Guid.NewGuid().ToString() };
-                report.Statuses.AddRange(evseIds.Select(evseId => new EvseStatusEvent
-                {
-                    EvseId = evseId,
-                    Status = round % 2 == 0 ? EvseStatus.Charging : EvseStatus.Available,
-                    ChangeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddSeconds(round - rounds)),
-                }));
-                await siteAdmin.ReportEvseStatusAsync(report, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
-            var expected = appliedBefore + (rounds * evseIds.Count);
+            var simulator = new Simulator.StationSimulator(siteAdmin, Cso.PartyId, TextWriter.Null);
+            var reported = await simulator.RunStatusAsync(evseIds, changes, perSecond: 0, batchSize: 100, cancellationToken).ConfigureAwait(false);
+            var expected = appliedBefore + reported;
             var (statusesAtCsp, applied) = await statusStore.ListAsync(Cso.PartyId, cancellationToken).ConfigureAwait(false);
             while (applied < expected && started.Elapsed < StepTimeout)
             {
@@ -131,10 +121,15 @@ internal sealed class DemoRunner(TextWriter output)
             }
 
             started.Stop();
-            Line($"{rounds * evseIds.Count} status changes on {evseIds.Count} EVSEs reported in batches of {evseIds.Count}; the CSP applied {applied - appliedBefore} in {started.Elapsed.TotalSeconds:0.00} s "
-                + $"({(applied - appliedBefore) / started.Elapsed.TotalSeconds:0} events/s end to end: back office -> durable log -> stream -> CSP database, acked)");
+            var atCso = await new EvseStatusService.EvseStatusServiceClient(cspPartnerChannels.Get(csoUrl, Cso))
+                .ListEvseStatusesAsync(new ListEvseStatusesRequest { PageSize = 100 }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
+            Line($"station simulator: {changes} status changes on {evseIds.Count} EVSEs in batches of 100, {reported} of them real changes; "
+                + $"the CSP applied {applied - appliedBefore} in {started.Elapsed.TotalSeconds:0.00} s ({(applied - appliedBefore) / started.Elapsed.TotalSeconds:0} events/s end to end: back office -> durable log -> stream -> CSP database, acked)");
             Line($"CSP now shows {string.Join(", ", statusesAtCsp.Take(3).Select(status => $"{status.EvseId} {Endpoint.Mapping.ProtoEnumNames.Of((EvseStatus)status.Status)}"))}, ...");
-            Check("UC1-3 every status change applied exactly once at the CSP", applied == expected && statusesAtCsp.All(status => status.Status == (long)EvseStatus.Available));
+            Check(
+                "UC1-3 every status change applied exactly once at the CSP, which ends equal to the CSO",
+                applied == expected
+                && atCso.EvseStatuses.Select(status => (status.EvseId, (long)status.Status)).SequenceEqual(statusesAtCsp.Select(status => (status.EvseId, status.Status))));
 
             Section("UC2-1 / UC2-2 Tariffs: a general tariff for every CSP, a negotiated one for DE-8EO only, one for another CSP");
             foreach (var tariff in DemoTariffs.Create())
