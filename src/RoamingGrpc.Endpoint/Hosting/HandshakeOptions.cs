@@ -11,4 +11,16 @@ public sealed class HandshakeOptions
 
     /// <summary>Longest wait between attempts while a partner is down.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The wait before attempt <paramref name="failures"/> + 1 towards a partner (handshakes, pushes, stream
+    /// reconnects): doubling from <see cref="InitialBackoff"/> up to <see cref="MaxBackoff"/>, with jitter (50-100%)
+    /// so that many endpoints do not retry in step.
+    /// </summary>
+    public TimeSpan Backoff(int failures)
+    {
+        var exponential = InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Clamp(failures - 1, 0, 20));
+        var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
+    }
 }

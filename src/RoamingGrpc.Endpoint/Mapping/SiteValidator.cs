@@ -40,17 +40,7 @@ public static class SiteValidator
 
         var result = site.Clone();
         result.SiteId = SiteId(site.SiteId, "site.site_id");
-        if (site.OperatorId.Length > 0
-            && (!OperatorId.TryParse(site.OperatorId, out var stated) || stated.ToString() != owner.PartyId))
-        {
-            throw RoamingErrors.Create(
-                Grpc.Core.StatusCode.PermissionDenied,
-                ErrorReason.PartyMismatch,
-                $"site.operator_id '{site.OperatorId}' is not this endpoint's operator {owner.PartyId}; leave it empty or state {owner.PartyId}.",
-                [new("field", "site.operator_id"), new("certificate_party_id", owner.PartyId)]);
-        }
-
-        result.OperatorId = owner.PartyId;
+        result.OperatorId = OwnOperator(site.OperatorId, owner, "site.operator_id");
         Text(site.Name, "site.name", 255, required: true);
         Text(site.Address, "site.address", 255, required: true);
         Text(site.City, "site.city", 45, required: true);
@@ -109,6 +99,26 @@ public static class SiteValidator
         result.Version = 0;
         result.Removed = false;
         return result;
+    }
+
+    /// <summary>
+    /// The owner's operator id for a record's <c>operator_id</c>: empty (filled in) or the owner's own, in any
+    /// spelling; another operator is PERMISSION_DENIED / PARTY_MISMATCH.
+    /// </summary>
+    public static string OwnOperator(string stated, PartyIdentity owner, string field)
+    {
+        ArgumentNullException.ThrowIfNull(stated);
+        ArgumentNullException.ThrowIfNull(owner);
+        if (stated.Length > 0 && (!OperatorId.TryParse(stated, out var parsed) || parsed.ToString() != owner.PartyId))
+        {
+            throw RoamingErrors.Create(
+                Grpc.Core.StatusCode.PermissionDenied,
+                ErrorReason.PartyMismatch,
+                $"{field} '{stated}' is not this endpoint's operator {owner.PartyId}; leave it empty or state {owner.PartyId}.",
+                [new("field", field), new("certificate_party_id", owner.PartyId)]);
+        }
+
+        return owner.PartyId;
     }
 
     private static void Connectors(Evse evse, string field)

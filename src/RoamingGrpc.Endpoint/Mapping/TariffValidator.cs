@@ -26,16 +26,7 @@ public static class TariffValidator
 
         var result = tariff.Clone();
         result.TariffId = TariffId(tariff.TariffId, "tariff.tariff_id");
-        if (tariff.OperatorId.Length > 0 && (!OperatorId.TryParse(tariff.OperatorId, out var stated) || stated.ToString() != owner.PartyId))
-        {
-            throw RoamingErrors.Create(
-                Grpc.Core.StatusCode.PermissionDenied,
-                ErrorReason.PartyMismatch,
-                $"tariff.operator_id '{tariff.OperatorId}' is not this endpoint's operator {owner.PartyId}; leave it empty or state {owner.PartyId}.",
-                [new("field", "tariff.operator_id"), new("certificate_party_id", owner.PartyId)]);
-        }
-
-        result.OperatorId = owner.PartyId;
+        result.OperatorId = SiteValidator.OwnOperator(tariff.OperatorId, owner, "tariff.operator_id");
         Currency(tariff.Currency, "tariff.currency");
         if (tariff.TargetProviderId.Length > 0)
         {

@@ -194,10 +194,7 @@ public sealed partial class OutboxRelay(
     private TimeSpan Failed(string partnerKey, PartyIdentity identity, StatusCode code, string detail)
     {
         var failures = _backoff.TryGetValue(partnerKey, out var state) ? state.Failures + 1 : 1;
-        var settings = options.Value.Handshake;
-        var delay = TimeSpan.FromMilliseconds(Math.Min(
-            settings.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)),
-            settings.MaxBackoff.TotalMilliseconds));
+        var delay = options.Value.Handshake.Backoff(failures);
         _backoff[partnerKey] = (failures, clock.GetUtcNow() + delay);
         Log.PushFailed(logger, identity, code, failures, delay, detail);
         return delay;

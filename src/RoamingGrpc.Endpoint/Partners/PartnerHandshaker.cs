@@ -105,7 +105,7 @@ public sealed partial class PartnerHandshaker(
                 {
                     // Down, slow, or refusing (a certificate being rotated, a partner not configured yet): partners
                     // fix such things without telling us, so every failure is retried, with backoff up to the maximum.
-                    var delay = Backoff(attempt, settings);
+                    var delay = settings.Backoff(attempt);
                     if (IsTransient(ex.StatusCode))
                     {
                         Log.Retrying(logger, partner, ex.StatusCode, attempt, delay, ex.Status.Detail);
@@ -178,13 +178,6 @@ public sealed partial class PartnerHandshaker(
 
     private static bool IsTransient(StatusCode code) =>
         code is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted or StatusCode.Aborted;
-
-    private static TimeSpan Backoff(int attempt, HandshakeOptions settings)
-    {
-        var exponential = settings.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(attempt - 1, 20));
-        var capped = Math.Min(exponential, settings.MaxBackoff.TotalMilliseconds);
-        return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
-    }
 
     private static partial class Log
     {

@@ -112,10 +112,7 @@ public sealed partial class StatusSubscriber(
             catch (Exception ex) when (ex is RpcException or IOException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 failures++;
-                var settings = options.Value.Handshake;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(
-                    settings.InitialBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)),
-                    settings.MaxBackoff.TotalMilliseconds));
+                var delay = options.Value.Handshake.Backoff(failures);
                 Log.Reconnecting(logger, cso, failures, delay, ex.Message);
                 await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
             }
