@@ -155,6 +155,12 @@ public sealed partial class OutboxRelay(
         {
             return Failed(partnerKey, identity, ex.StatusCode, ex.Status.Detail);
         }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException or ArgumentException && !stoppingToken.IsCancellationRequested)
+        {
+            // Our side failed (storage, or a malformed answer): nothing was removed from the outbox; try again later.
+            Log.RelayFailed(logger, identity, ex);
+            return Failed(partnerKey, identity, StatusCode.Internal, ex.Message);
+        }
     }
 
     private async Task<IReadOnlyList<DeliveryResult>> PushAsync(Grpc.Net.Client.GrpcChannel channel, string kind, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
@@ -213,6 +219,9 @@ public sealed partial class OutboxRelay(
 
         [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Push to {Partner} failed ({Code}, failure {Failures}); retrying in {Delay}: {Detail}")]
         public static partial void PushFailed(ILogger logger, PartyIdentity partner, StatusCode code, int failures, TimeSpan delay, string detail);
+
+        [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "Relaying the outbox to {Partner} failed on this side; the entries stay queued")]
+        public static partial void RelayFailed(ILogger logger, PartyIdentity partner, Exception exception);
 
         [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "{Partner} refused {Kind} {EntityId} version {Version}: {Reason} {Detail}; kept in outbox_rejected")]
         public static partial void Rejected(ILogger logger, PartyIdentity partner, string kind, string entityId, long version, string reason, string detail);

@@ -180,12 +180,13 @@ internal sealed class CsoBackofficeServiceImpl(
             write =>
             {
                 var existing = tariffs.Find(write, tariff.TariffId);
-                if (existing is { Removed: false } && existing.TargetProvider != NullIfEmpty(tariff.TargetProviderId))
+                if (existing is not null && existing.TargetProvider != NullIfEmpty(tariff.TargetProviderId))
                 {
+                    // Also after removal: the old audience must keep seeing this id's tombstone in its deltas.
                     throw RoamingErrors.Create(
                         StatusCode.FailedPrecondition,
                         ErrorReason.WrongState,
-                        $"tariff.target_provider_id: tariff '{tariff.TariffId}' is for {existing.TargetProvider ?? "every CSP"}; remove it and create a new tariff for another audience.",
+                        $"tariff.target_provider_id: tariff id '{tariff.TariffId}' is (or was) for {existing.TargetProvider ?? "every CSP"}; use a new tariff id for another audience.",
                         [new("field", "tariff.target_provider_id")]);
                 }
 

@@ -31,6 +31,9 @@ internal sealed class CsoUpdateServiceImpl(
     /// <summary>Most entries in one push.</summary>
     public const int MaxBatch = 500;
 
+    // How a refused delivery is recorded: the prefix, then the reason's proto name.
+    private const string RefusedPrefix = "REJECTED:";
+
     public override async Task<PushSiteUpdatesResponse> PushSiteUpdates(PushSiteUpdatesRequest request, ServerCallContext context)
     {
         var cso = context.Caller();
@@ -139,14 +142,28 @@ internal sealed class CsoUpdateServiceImpl(
                 foreach (var entry in entries)
                 {
                     var result = new DeliveryResult { DeliveryId = entry.Delivery!.DeliveryId };
-                    if (received.DeliveryOutcome(write, sender, result.DeliveryId) is not null)
+                    if (received.DeliveryOutcome(write, sender, result.DeliveryId) is { } earlier)
                     {
-                        result.Outcome = DeliveryOutcome.Duplicate;
+                        // A refusal is answered again as the refusal (the sender may not have parked it yet);
+                        // anything applied or superseded before is a duplicate now.
+                        var refused = earlier.StartsWith(RefusedPrefix, StringComparison.Ordinal);
+                        result.Outcome = refused ? DeliveryOutcome.Rejected : DeliveryOutcome.Duplicate;
+                        if (refused)
+                        {
+                            result.ErrorReason = System.Enum.GetValues<ErrorReason>().FirstOrDefault(
+                                value => ProtoEnumNames.Of(value) == earlier[RefusedPrefix.Length..], ErrorReason.InvalidField);
+                            result.ErrorDetail = "refused before: " + earlier[RefusedPrefix.Length..];
+                        }
                     }
                     else
                     {
                         Apply(write, cso, kind, entry, result, now);
-                        received.RecordDelivery(write, sender, result.DeliveryId, ProtoEnumNames.Of(result.Outcome), now);
+                        received.RecordDelivery(
+                            write,
+                            sender,
+                            result.DeliveryId,
+                            result.Outcome == DeliveryOutcome.Rejected ? RefusedPrefix + ProtoEnumNames.Of(result.ErrorReason) : ProtoEnumNames.Of(result.Outcome),
+                            now);
                     }
 
                     response.Results.Add(result);

@@ -31,18 +31,34 @@ internal sealed class EvseStatusServiceImpl(
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var filter = StatusFilter.From(request.SiteIds, request.EvseIds, endpoint.Identity);
-        var after = Paging.DecodeCursor(request.PageToken);
+        // The token carries the first page's sequence, so every page answers the sequence to resume after: a
+        // later page may show newer statuses, whose changes the stream then replays in order (same end state).
+        var token = Paging.DecodeCursor(request.PageToken);
+        long? firstSequence = null;
+        string? after = null;
+        if (token is not null)
+        {
+            var bar = token.IndexOf('|', StringComparison.Ordinal);
+            if (bar <= 0 || !long.TryParse(token.AsSpan(0, bar), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var carried))
+            {
+                throw RoamingErrors.InvalidField("page_token", ErrorReason.InvalidPageToken, "is not a page token of ListEvseStatuses; start again with an empty page_token");
+            }
+
+            firstSequence = carried;
+            after = token[(bar + 1)..];
+        }
 
         // A page may hold fewer than page_size statuses when filters skip some; the token still moves on.
         var (sequence, page) = await statuses.SnapshotAsync(after, pageSize, context.CancellationToken).ConfigureAwait(false);
+        firstSequence ??= sequence;
         var response = new ListEvseStatusesResponse
         {
             EvseStatuses = { page.Where(filter.Matches).Select(StatusValidator.ToProto) },
-            Sequence = (ulong)sequence,
+            Sequence = (ulong)firstSequence.Value,
         };
         if (page.Count == pageSize)
         {
-            response.NextPageToken = Paging.EncodeCursor(page[^1].EvseId);
+            response.NextPageToken = Paging.EncodeCursor(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{firstSequence.Value}|{page[^1].EvseId}"));
         }
 
         return response;

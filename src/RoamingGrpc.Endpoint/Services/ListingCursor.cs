@@ -11,6 +11,9 @@ namespace RoamingGrpc.Endpoint.Services;
 /// </summary>
 internal sealed record ListingCursor(long SyncTime, string Filters, string? AfterId, long? AfterChangeSeq)
 {
+    /// <summary>Longer than any write transaction takes between stamping a record and committing it.</summary>
+    public static readonly TimeSpan CommitMargin = TimeSpan.FromSeconds(5);
+
     /// <summary>The opaque page token.</summary>
     public string Encode() => Paging.EncodeCursor(string.Join(
         '|',
@@ -32,7 +35,9 @@ internal sealed record ListingCursor(long SyncTime, string Filters, string? Afte
         var text = Paging.DecodeCursor(token);
         if (text is null)
         {
-            return new ListingCursor(now.ToUnixTimeMilliseconds(), filters, null, null);
+            // Records are stamped inside their write transaction, a moment before they commit: sync_time stays that
+            // moment behind now, so the next delta (updated_since = sync_time) cannot miss a change committed late.
+            return new ListingCursor((now - CommitMargin).ToUnixTimeMilliseconds(), filters, null, null);
         }
 
         var parts = text.Split('|', 4);

@@ -26,10 +26,18 @@ internal sealed partial class StatusLogPruner(
         while (!stoppingToken.IsCancellationRequested)
         {
             await Task.Delay(settings.PruneInterval, clock, stoppingToken).ConfigureAwait(false);
-            var removed = await store.PruneAsync(clock.GetUtcNow() - settings.StatusLogRetention, stoppingToken).ConfigureAwait(false);
-            if (removed > 0)
+            try
             {
-                Log.Pruned(logger, removed, settings.StatusLogRetention);
+                var removed = await store.PruneAsync(clock.GetUtcNow() - settings.StatusLogRetention, stoppingToken).ConfigureAwait(false);
+                if (removed > 0)
+                {
+                    Log.Pruned(logger, removed, settings.StatusLogRetention);
+                }
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException && !stoppingToken.IsCancellationRequested)
+            {
+                // Pruning is housekeeping: the next interval tries again; the endpoint keeps serving.
+                Log.PruneFailed(logger, ex);
             }
         }
     }
@@ -38,5 +46,8 @@ internal sealed partial class StatusLogPruner(
     {
         [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Pruned {Count} status log entries older than {Retention}")]
         public static partial void Pruned(ILogger logger, int count, TimeSpan retention);
+
+        [LoggerMessage(EventId = 3402, Level = LogLevel.Error, Message = "Pruning the status log failed; trying again at the next interval")]
+        public static partial void PruneFailed(ILogger logger, Exception exception);
     }
 }

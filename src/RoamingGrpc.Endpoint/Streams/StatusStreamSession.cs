@@ -31,6 +31,7 @@ internal sealed class StatusStreamSession(
     private readonly Lock _gate = new();
     private TaskCompletionSource _acked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _ackedSequence;
+    private long _highestSent;
     private long? _nackFrom;
 
     public async Task RunAsync()
@@ -54,11 +55,7 @@ internal sealed class StatusStreamSession(
             cursor = (long)start.ResumeAfterSequence;
             if (cursor < prunedThrough || cursor > latest)
             {
-                throw RoamingErrors.Create(
-                    StatusCode.OutOfRange,
-                    ErrorReason.StaleCursor,
-                    $"resume_after_sequence {cursor} is outside the retained log ({prunedThrough + 1}..{latest}); pull ListEvseStatuses and resubscribe after its sequence.",
-                    [new("oldest_sequence", (prunedThrough + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), new("latest_sequence", latest.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+                throw Stale(cursor, prunedThrough, latest);
             }
         }
         else
@@ -83,6 +80,7 @@ internal sealed class StatusStreamSession(
         }
 
         _ackedSequence = cursor;
+        _highestSent = cursor;
         var reader = Task.Run(ReadAcksAsync, cancellationToken);
         await SendEventsAsync(cursor, window, filter, reader).ConfigureAwait(false);
     }
@@ -183,7 +181,14 @@ internal sealed class StatusStreamSession(
             if (room > 0)
             {
                 fullSince = null;
-                var entries = await store.ReadLogAsync(lastSent, Math.Min(room, PageSize), cancellationToken).ConfigureAwait(false);
+                var (prunedThrough, entries) = await store.ReadLogAsync(lastSent, Math.Min(room, PageSize), cancellationToken).ConfigureAwait(false);
+                if (lastSent < prunedThrough)
+                {
+                    // Retention overtook this stream: the events it still needed are gone.
+                    var (latest, _) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
+                    throw Stale(lastSent, prunedThrough, latest);
+                }
+
                 foreach (var entry in entries)
                 {
                     lastSent = entry.Sequence;
@@ -199,6 +204,7 @@ internal sealed class StatusStreamSession(
                     lock (_gate)
                     {
                         _inFlight.Enqueue(entry.Sequence);
+                        _highestSent = entry.Sequence;
                     }
 
                     sent++;
@@ -206,7 +212,11 @@ internal sealed class StatusStreamSession(
 
                 if (entries.Count > 0)
                 {
-                    lastWrite = clock.GetUtcNow();
+                    if (sent > 0)
+                    {
+                        lastWrite = clock.GetUtcNow();
+                    }
+
                     continue;
                 }
             }
@@ -239,7 +249,13 @@ internal sealed class StatusStreamSession(
                 continue;
             }
 
-            await Task.WhenAny(room > 0 ? grown : acked, acked, reader, Task.Delay(idle, clock, cancellationToken)).ConfigureAwait(false);
+            using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                var delay = Task.Delay(idle, clock, timer.Token);
+                await Task.WhenAny(room > 0 ? grown : acked, acked, reader, delay).ConfigureAwait(false);
+                await timer.CancelAsync().ConfigureAwait(false); // no timer outlives the wait
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
@@ -253,13 +269,15 @@ internal sealed class StatusStreamSession(
             {
                 switch (message.KindCase)
                 {
-                    case WatchEvseStatusRequest.KindOneofCase.Ack:
+                    case WatchEvseStatusRequest.KindOneofCase.Ack when (long)message.Ack.Sequence <= _highestSent:
                         _ackedSequence = Math.Max(_ackedSequence, (long)message.Ack.Sequence);
                         break;
-                    case WatchEvseStatusRequest.KindOneofCase.Nack:
+                    case WatchEvseStatusRequest.KindOneofCase.Nack when (long)message.Nack.Sequence <= _highestSent:
                         _ackedSequence = Math.Max(_ackedSequence, (long)message.Nack.Sequence - 1);
                         _nackFrom = (long)message.Nack.Sequence;
                         break;
+                    case WatchEvseStatusRequest.KindOneofCase.Ack or WatchEvseStatusRequest.KindOneofCase.Nack:
+                        throw ProtocolViolation($"ack or nack of a sequence that was not sent (highest sent is {_highestSent})");
                     default:
                         throw ProtocolViolation("after start, only ack and nack messages are allowed");
                 }
@@ -282,6 +300,13 @@ internal sealed class StatusStreamSession(
             throw new RpcException(new Status(StatusCode.Cancelled, "The consumer ended the stream."), ex.Message);
         }
     }
+
+    private static RpcException Stale(long cursor, long prunedThrough, long latest) =>
+        RoamingErrors.Create(
+            StatusCode.OutOfRange,
+            ErrorReason.StaleCursor,
+            $"sequence {cursor} is outside the retained log ({prunedThrough + 1}..{latest}); pull ListEvseStatuses and resubscribe after its sequence.",
+            [new("oldest_sequence", (prunedThrough + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), new("latest_sequence", latest.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
     private static RpcException ProtocolViolation(string detail) =>
         RoamingErrors.Create(StatusCode.InvalidArgument, ErrorReason.StreamProtocolViolation, $"WatchEvseStatus: {detail}.");

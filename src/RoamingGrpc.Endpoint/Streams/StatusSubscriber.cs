@@ -40,7 +40,14 @@ public sealed partial class StatusSubscriber(
     {
         if (_current.TryGetValue(cso, out var stream))
         {
-            stream.Cancel();
+            try
+            {
+                stream.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // That stream just ended on its own; the next one starts from the stored cursor anyway.
+            }
         }
     }
 
@@ -85,29 +92,40 @@ public sealed partial class StatusSubscriber(
         {
             await SubscribeWithRetriesAsync(cso, stoppingToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
         {
-            // The endpoint is stopping; the cursor is in the database and the next start resumes after it.
+            // The endpoint is stopping (a cancelled call surfaces as RpcException or OperationCanceledException);
+            // the cursor is in the database and the next start resumes after it.
         }
     }
 
     private async Task SubscribeWithRetriesAsync(PartyIdentity cso, CancellationToken stoppingToken)
     {
         var failures = 0;
+        var resync = false;
         while (!stoppingToken.IsCancellationRequested && directory.IsRegistered(cso))
         {
             using var stream = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             _current[cso] = stream;
             try
             {
-                await SubscribeAsync(cso, stream.Token).ConfigureAwait(false);
+                if (resync)
+                {
+                    await ResyncAsync(cso, stoppingToken).ConfigureAwait(false);
+                    resync = false;
+                }
+
+                await SubscribeAsync(cso, () => failures = 0, stream.Token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.OutOfRange && !stoppingToken.IsCancellationRequested)
             {
                 Log.Stale(logger, cso, ex.Status.Detail);
-                await ResyncAsync(cso, stoppingToken).ConfigureAwait(false);
-                continue;
+                resync = true;
+                if (++failures > 1)
+                {
+                    await Task.Delay(options.Value.Handshake.Backoff(failures - 1), clock, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (Exception ex) when (ex is RpcException or IOException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
@@ -130,7 +148,7 @@ public sealed partial class StatusSubscriber(
         }
     }
 
-    private async Task SubscribeAsync(PartyIdentity cso, CancellationToken cancellationToken)
+    private async Task SubscribeAsync(PartyIdentity cso, Action opened, CancellationToken cancellationToken)
     {
         var client = Client(cso);
         var cursor = await store.CursorAsync(cso.PartyId, cancellationToken).ConfigureAwait(false);
@@ -170,6 +188,7 @@ public sealed partial class StatusSubscriber(
                 {
                     case WatchEvseStatusResponse.KindOneofCase.Opened:
                         Log.Subscribed(logger, cso, (long)message.Opened.ResumeAfterSequence, (long)message.Opened.LatestSequence);
+                        opened();
                         break;
                     case WatchEvseStatusResponse.KindOneofCase.SnapshotBegin:
                         snapshot = [];

@@ -18,6 +18,8 @@ CREATE TABLE evse_status_log (
     log_time    INTEGER NOT NULL
 ) STRICT;
 
+CREATE INDEX evse_status_log_by_time ON evse_status_log (log_time);
+
 CREATE TABLE stream_state (
     stream         TEXT    NOT NULL PRIMARY KEY, -- 'evse_status'
     pruned_through INTEGER NOT NULL

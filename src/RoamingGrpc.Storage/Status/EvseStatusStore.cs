@@ -1,4 +1,3 @@
-using System.Data;
 using Dapper;
 
 namespace RoamingGrpc.Storage.Status;
@@ -52,12 +51,21 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
             cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<StatusEntry>> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
-        database.ReadAsync<IReadOnlyList<StatusEntry>>(
-            async (connection, ct) => (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
-                $"SELECT {Columns} FROM evse_status_log WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit",
-                new { afterSequence, limit },
-                cancellationToken: ct)).ConfigureAwait(false)).AsList(),
+    public Task<(long PrunedThrough, IReadOnlyList<StatusEntry> Entries)> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+        database.ReadAsync<(long, IReadOnlyList<StatusEntry>)>(
+            async (connection, ct) =>
+            {
+                // Entries and prune mark from one committed state: a reader behind the mark learns it, never skips.
+                using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
+                var pruned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT pruned_through FROM stream_state WHERE stream = 'evse_status'", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
+                var entries = (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
+                    $"SELECT {Columns} FROM evse_status_log WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit",
+                    new { afterSequence, limit },
+                    transaction,
+                    cancellationToken: ct)).ConfigureAwait(false)).AsList();
+                return (pruned, entries);
+            },
             cancellationToken);
 
     /// <inheritdoc />
@@ -65,8 +73,9 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
         database.ReadAsync<(long, IReadOnlyList<StatusEntry>)>(
             async (connection, ct) =>
             {
-                // One read transaction: in WAL mode it sees one committed state, so statuses and sequence agree.
-                await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.Serializable, ct).ConfigureAwait(false);
+                // One deferred (read-only) transaction: in WAL mode it sees one committed state, so statuses and
+                // sequence agree, without taking the write lock.
+                using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
                 var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COALESCE(MAX(sequence), 0) FROM evse_status", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
                 var statuses = (await connection.QueryAsync<StatusEntry>(new CommandDefinition(

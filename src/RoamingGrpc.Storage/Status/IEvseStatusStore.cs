@@ -12,8 +12,8 @@ public interface IEvseStatusStore
     /// <summary>The newest sequence and how far the log was pruned.</summary>
     Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken);
 
-    /// <summary>Log entries after <paramref name="afterSequence"/>, in order.</summary>
-    Task<IReadOnlyList<StatusEntry>> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken);
+    /// <summary>Log entries after <paramref name="afterSequence"/>, in order, with how far the log was pruned (same read).</summary>
+    Task<(long PrunedThrough, IReadOnlyList<StatusEntry> Entries)> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// A consistent snapshot: current statuses (ordered by EVSE id, after <paramref name="afterEvseId"/>) and the

@@ -76,12 +76,15 @@ public sealed class SitePushTests(ITestOutputHelper output)
 
         var first = await client.PushSiteUpdatesAsync(Push("b1", ("d-v2", v2)), deadline: Soon());
         var second = await client.PushSiteUpdatesAsync(Push("b2", ("d-v2", v2), ("d-v1", v1), ("d-foreign", foreign)), deadline: Soon());
+        var refusedAgain = await client.PushSiteUpdatesAsync(Push("b4", ("d-foreign", foreign)), deadline: Soon());
         var oversize = await Assert.ThrowsAsync<RpcException>(async () => await client.PushSiteUpdatesAsync(
             Push("b3", [.. Enumerable.Range(0, 501).Select(i => ($"d{i}", v2))]), deadline: Soon()));
 
         Assert.Equal([DeliveryOutcome.Applied], first.Results.Select(result => result.Outcome));
         Assert.Equal([DeliveryOutcome.Duplicate, DeliveryOutcome.Superseded, DeliveryOutcome.Rejected], second.Results.Select(result => result.Outcome));
         Assert.Equal(ErrorReason.PartyMismatch, second.Results[2].ErrorReason);
+        Assert.Equal(DeliveryOutcome.Rejected, refusedAgain.Results.Single().Outcome);
+        Assert.Equal(ErrorReason.PartyMismatch, refusedAgain.Results.Single().ErrorReason);
         Assert.Equal(StatusCode.InvalidArgument, oversize.StatusCode);
         Assert.Equal("BATCH_TOO_LARGE", HandshakeTests.ReasonOf(oversize));
         var held = await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*ABC", OutboxRelay.SiteKind, CancellationToken.None);

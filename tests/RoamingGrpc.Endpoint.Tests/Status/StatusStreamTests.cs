@@ -203,6 +203,14 @@ public sealed class StatusStreamTests(ITestOutputHelper output)
         var violation = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext(CancellationToken.None));
         Assert.Equal(StatusCode.InvalidArgument, violation.StatusCode);
         Assert.Equal("STREAM_PROTOCOL_VIOLATION", HandshakeTests.ReasonOf(violation));
+
+        // Acknowledging what was never sent is refused too (it would let the producer skip events).
+        using var early = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        await early.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
+        Assert.True(await early.ResponseStream.MoveNext(CancellationToken.None)); // opened
+        await early.RequestStream.WriteAsync(new WatchEvseStatusRequest { Ack = new StreamAck { Sequence = 999 } });
+        var unsent = await Assert.ThrowsAsync<RpcException>(async () => await early.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal("STREAM_PROTOCOL_VIOLATION", HandshakeTests.ReasonOf(unsent));
     }
 
     private static (string, long, long) Key(StatusEntry entry) => (entry.EvseId, entry.Status, entry.ChangeTime);
