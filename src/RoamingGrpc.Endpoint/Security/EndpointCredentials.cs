@@ -61,7 +61,7 @@ public sealed partial class EndpointCredentials : IDisposable
                     _current = Load();
                     Log.Rotated(_logger, _directory, _current.Certificate.Thumbprint);
                 }
-                catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+                catch (Exception ex) when (ex is IOException or System.Security.Cryptography.CryptographicException or InvalidOperationException or ArgumentException)
                 {
                     // Files are often replaced one at a time: keep serving the last good pair and try again later.
                     Log.RotationFailed(_logger, _directory, ex);

@@ -262,7 +262,7 @@ internal sealed class StatusStreamSession(
 
     private async Task ReadAcksAsync()
     {
-        while (await requests.MoveNext(cancellationToken).ConfigureAwait(false))
+        while (await NextRequestAsync().ConfigureAwait(false))
         {
             var message = requests.Current;
             lock (_gate)
@@ -285,6 +285,19 @@ internal sealed class StatusStreamSession(
                 _acked.TrySetResult();
                 _acked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             }
+        }
+    }
+
+    private async Task<bool> NextRequestAsync()
+    {
+        try
+        {
+            return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException ex)
+        {
+            // The consumer reset its side of the stream (a cut connection, a cancelled call): the call is over.
+            throw new RpcException(new Status(StatusCode.Cancelled, "The consumer ended the stream."), ex.Message);
         }
     }
 

@@ -127,7 +127,7 @@ public sealed partial class StatusSubscriber(
                     await Task.Delay(options.Value.Handshake.Backoff(failures - 1), clock, stoppingToken).ConfigureAwait(false);
                 }
             }
-            catch (Exception ex) when (ex is RpcException or IOException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 failures++;
                 var delay = options.Value.Handshake.Backoff(failures);

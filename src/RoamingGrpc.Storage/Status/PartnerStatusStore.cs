@@ -86,12 +86,15 @@ public sealed class PartnerStatusStore(IDatabase database) : IPartnerStatusStore
         database.ReadAsync<(IReadOnlyList<StatusEntry>, long)>(
             async (connection, ct) =>
             {
+                // One read transaction, so that the statuses and the count describe the same commit.
+                using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
                 var statuses = (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
                     "SELECT sequence AS Sequence, evse_id AS EvseId, site_id AS SiteId, status AS Status, change_time AS ChangeTime FROM partner_evse_status WHERE cso = @cso ORDER BY evse_id",
                     new { cso },
+                    transaction,
                     cancellationToken: ct)).ConfigureAwait(false)).AsList();
                 var applied = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
-                    "SELECT applied_events FROM stream_cursors WHERE cso = @cso AND stream = @Stream", new { cso, Stream }, cancellationToken: ct)).ConfigureAwait(false) ?? 0;
+                    "SELECT applied_events FROM stream_cursors WHERE cso = @cso AND stream = @Stream", new { cso, Stream }, transaction, cancellationToken: ct)).ConfigureAwait(false) ?? 0;
                 return (statuses, applied);
             },
             cancellationToken);

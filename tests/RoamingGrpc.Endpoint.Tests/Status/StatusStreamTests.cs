@@ -157,6 +157,7 @@ public sealed class StatusStreamTests(ITestOutputHelper output)
         var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
         using var stalled = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
         await stalled.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart { MaxInFlight = 5 } });
+        Assert.True(await stalled.ResponseStream.MoveNext(CancellationToken.None)); // opened: the stream starts before the changes
         await ReportAsync(backoffice, evses, round: 0, half: 0);
 
         var events = 0;
