@@ -147,6 +147,8 @@ internal sealed class StatusStreamSession(
     {
         var lastSent = cursor;
         var lastWrite = clock.GetUtcNow();
+        var nacks = 0;
+        long nackedSequence = 0;
         DateTimeOffset? fullSince = null;
         while (true)
         {
@@ -157,14 +159,19 @@ internal sealed class StatusStreamSession(
             }
 
             Task acked;
+            TimeSpan redeliveryDelay = TimeSpan.Zero;
             lock (_gate)
             {
                 if (_nackFrom is { } from)
                 {
-                    // Redeliver from the nacked event: everything before it counts as applied.
+                    // Redeliver from the nacked event, after a backoff (1 s, doubling per repeated nack of the same
+                    // event, at most 60 s): everything before it counts as applied.
                     lastSent = Math.Max(cursor, from - 1);
                     _inFlight.Clear();
                     _nackFrom = null;
+                    nacks = from == nackedSequence ? nacks + 1 : 1;
+                    nackedSequence = from;
+                    redeliveryDelay = TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Min(nacks - 1, 6)), 60));
                 }
 
                 while (_inFlight.Count > 0 && _inFlight.Peek() <= _ackedSequence)
@@ -173,6 +180,11 @@ internal sealed class StatusStreamSession(
                 }
 
                 acked = _acked.Task;
+            }
+
+            if (redeliveryDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(redeliveryDelay, clock, cancellationToken).ConfigureAwait(false);
             }
 
             var room = window - _inFlight.Count;

@@ -175,6 +175,39 @@ public sealed class StatusStreamTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Stream_Nack_RedeliversFromTheNackedEventInOrder()
+    {
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
+        var backoffice = Backoffice(endpoints);
+        var evses = await PublishSitesAsync(backoffice, sites: 1, evsesPerSite: 10);
+        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        using var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart { MaxInFlight = 100 } });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None)); // opened
+        await ReportAsync(backoffice, evses, round: 0, half: 0);
+
+        var first = await NextEventsAsync(call.ResponseStream, 5);
+        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Nack = new StreamNack { Sequence = first[2], ErrorDetail = "database busy" } });
+        var again = await NextEventsAsync(call.ResponseStream, 3);
+
+        Assert.Equal(first.Skip(2), again);
+    }
+
+    private static async Task<List<ulong>> NextEventsAsync(IAsyncStreamReader<WatchEvseStatusResponse> responses, int count)
+    {
+        var sequences = new List<ulong>();
+        while (sequences.Count < count && await responses.MoveNext(CancellationToken.None))
+        {
+            if (responses.Current.KindCase == WatchEvseStatusResponse.KindOneofCase.Event)
+            {
+                sequences.Add(responses.Current.Event.Sequence);
+            }
+        }
+
+        return sequences;
+    }
+
+    [Fact]
     public async Task ReportAndWatch_BadInput_ExactStatusAndNothingWritten()
     {
         await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
