@@ -13,7 +13,7 @@ namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
 /// UC1-3, hosted by the visited-CSO for registered CSPs: the current statuses (paged pull) and the resumable
-/// bidirectional status stream (see <see cref="StatusStreamSession"/>).
+/// bidirectional status stream (see <see cref="LogStreamSession{TRequest, TResponse, TEntry}"/> and <see cref="StatusStreamProtocol"/>).
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class EvseStatusServiceImpl(
@@ -74,7 +74,8 @@ internal sealed class EvseStatusServiceImpl(
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
         try
         {
-            await new StatusStreamSession(statuses, feed, endpoint.Identity, options.Value.Streams, clock, requestStream, responseStream, session.Token)
+            await new LogStreamSession<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>(
+                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), feed, options.Value.Streams, clock, requestStream, responseStream, session.Token)
                 .RunAsync().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Storage.Status;
 
 /// <summary>The CSO's EVSE statuses and their change log (UC1-3).</summary>
-public interface IEvseStatusStore
+public interface IEvseStatusStore : IChangeLog<StatusEntry>
 {
     /// <summary>The current status of an EVSE, or null (inside the caller's write transaction).</summary>
     StatusEntry? Current(WriteContext context, string evseId);
@@ -9,18 +9,9 @@ public interface IEvseStatusStore
     /// <summary>Logs a change and makes it current; returns its sequence.</summary>
     long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now);
 
-    /// <summary>The newest sequence and how far the log was pruned.</summary>
-    Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken);
-
-    /// <summary>Log entries after <paramref name="afterSequence"/>, in order, with how far the log was pruned (same read).</summary>
-    Task<(long PrunedThrough, IReadOnlyList<StatusEntry> Entries)> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken);
-
     /// <summary>
     /// A consistent snapshot: current statuses (ordered by EVSE id, after <paramref name="afterEvseId"/>) and the
     /// log sequence they are consistent at, read in one transaction.
     /// </summary>
     Task<(long Sequence, IReadOnlyList<StatusEntry> Statuses)> SnapshotAsync(string? afterEvseId, int limit, CancellationToken cancellationToken);
-
-    /// <summary>Removes log entries written before <paramref name="before"/> (keeping the newest); returns how many.</summary>
-    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken);
 }

@@ -1,30 +1,29 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
-using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Mapping;
-using RoamingGrpc.Storage.Status;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Streams;
 
 /// <summary>
-/// One WatchEvseStatus stream (protocol in <c>streams.proto</c>): start message, <c>opened</c>, optional snapshot,
+/// One resumable stream (protocol in <c>streams.proto</c>; WatchEvseStatus, WatchChargingInfo): start message, <c>opened</c>, optional snapshot,
 /// then events read from the durable log in sequence order, at most a window of them unacknowledged, with
 /// heartbeats while idle. Nothing is buffered per subscriber beyond one page of the log, so a slow or stalled
 /// subscriber costs a bounded amount of memory and never holds up other subscribers (each reads the log on its
 /// own); a subscriber whose window stays full past the ack timeout is cut and resumes from its cursor.
 /// </summary>
-internal sealed class StatusStreamSession(
-    IEvseStatusStore store,
+internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
+    IChangeLog<TEntry> store,
+    LogStreamProtocol<TRequest, TResponse, TEntry> protocol,
     LogFeed feed,
-    PartyIdentity owner,
     StreamOptions options,
     TimeProvider clock,
-    IAsyncStreamReader<WatchEvseStatusRequest> requests,
-    IServerStreamWriter<WatchEvseStatusResponse> responses,
+    IAsyncStreamReader<TRequest> requests,
+    IServerStreamWriter<TResponse> responses,
     CancellationToken cancellationToken)
+    where TEntry : ILogEntry
 {
     private const int PageSize = 500;
     private readonly Queue<long> _inFlight = new();
@@ -43,16 +42,15 @@ internal sealed class StatusStreamSession(
         }
 
         var window = start.MaxInFlight == 0 ? options.DefaultWindow : (int)Math.Clamp(start.MaxInFlight, 1, (uint)options.MaxWindow);
-        var filter = StatusFilter.From(start.SiteIds, start.EvseIds, owner);
         var (latest, prunedThrough) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
         long cursor;
         if (start.Snapshot)
         {
             cursor = latest;
         }
-        else if (start.HasResumeAfterSequence)
+        else if (start.ResumeAfterSequence is { } resumeAfter)
         {
-            cursor = (long)start.ResumeAfterSequence;
+            cursor = (long)resumeAfter;
             if (cursor < prunedThrough || cursor > latest)
             {
                 throw Stale(cursor, prunedThrough, latest);
@@ -63,29 +61,26 @@ internal sealed class StatusStreamSession(
             cursor = latest;
         }
 
-        await WriteAsync(new WatchEvseStatusResponse
+        await WriteAsync(protocol.Opened(new StreamOpened
         {
-            Opened = new StreamOpened
-            {
-                ResumeAfterSequence = (ulong)cursor,
-                LatestSequence = (ulong)latest,
-                OldestSequence = (ulong)(prunedThrough + 1),
-                MaxInFlight = (uint)window,
-                HeartbeatInterval = Duration.FromTimeSpan(options.HeartbeatInterval),
-            },
-        }).ConfigureAwait(false);
+            ResumeAfterSequence = (ulong)cursor,
+            LatestSequence = (ulong)latest,
+            OldestSequence = (ulong)(prunedThrough + 1),
+            MaxInFlight = (uint)window,
+            HeartbeatInterval = Duration.FromTimeSpan(options.HeartbeatInterval),
+        })).ConfigureAwait(false);
         if (start.Snapshot)
         {
-            cursor = await SendSnapshotAsync(filter).ConfigureAwait(false);
+            cursor = await protocol.WriteSnapshotAsync(WriteAsync, cancellationToken).ConfigureAwait(false);
         }
 
         _ackedSequence = cursor;
         _highestSent = cursor;
         var reader = Task.Run(ReadAcksAsync, cancellationToken);
-        await SendEventsAsync(cursor, window, filter, reader).ConfigureAwait(false);
+        await SendEventsAsync(cursor, window, reader).ConfigureAwait(false);
     }
 
-    private async Task<WatchEvseStatusStart?> ReadStartAsync()
+    private async Task<StreamStart?> ReadStartAsync()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.StartTimeout);
@@ -104,46 +99,12 @@ internal sealed class StatusStreamSession(
             return null;
         }
 
-        return requests.Current.KindCase == WatchEvseStatusRequest.KindOneofCase.Start
-            ? requests.Current.Start
+        return protocol.KindOf(requests.Current, out _) == StreamRequestKind.Start
+            ? protocol.Begin(requests.Current)
             : throw ProtocolViolation("the first message must be start");
     }
 
-    private async Task<long> SendSnapshotAsync(StatusFilter filter)
-    {
-        // Pages are read one at a time; an EVSE that changed after the first page's sequence S is left out of the
-        // snapshot: its change follows as an event after S, so the consumer's state is exact at every cursor.
-        string? after = null;
-        long? snapshotSequence = null;
-        uint count = 0;
-        while (true)
-        {
-            var (sequence, page) = await store.SnapshotAsync(after, PageSize, cancellationToken).ConfigureAwait(false);
-            if (snapshotSequence is null)
-            {
-                snapshotSequence = sequence;
-                await WriteAsync(new WatchEvseStatusResponse { SnapshotBegin = new StreamSnapshotBegin { Sequence = (ulong)sequence } }).ConfigureAwait(false);
-            }
-
-            foreach (var entry in page.Where(entry => entry.Sequence <= snapshotSequence && filter.Matches(entry)))
-            {
-                await WriteAsync(new WatchEvseStatusResponse { SnapshotItem = StatusValidator.ToProto(entry) }).ConfigureAwait(false);
-                count++;
-            }
-
-            if (page.Count < PageSize)
-            {
-                break;
-            }
-
-            after = page[^1].EvseId;
-        }
-
-        await WriteAsync(new WatchEvseStatusResponse { SnapshotEnd = new StreamSnapshotEnd { Sequence = (ulong)snapshotSequence, ItemCount = count } }).ConfigureAwait(false);
-        return snapshotSequence.Value;
-    }
-
-    private async Task SendEventsAsync(long cursor, int window, StatusFilter filter, Task reader)
+    private async Task SendEventsAsync(long cursor, int window, Task reader)
     {
         var lastSent = cursor;
         var lastWrite = clock.GetUtcNow();
@@ -201,22 +162,26 @@ internal sealed class StatusStreamSession(
                     throw Stale(lastSent, prunedThrough, latest);
                 }
 
+                var newest = NewestPerKey(entries);
                 foreach (var entry in entries)
                 {
-                    lastSent = entry.Sequence;
-                    if (!filter.Matches(entry))
+                    var sequence = entry.Sequence;
+                    lastSent = sequence;
+                    if (protocol.CoalesceKey(entry) is { } key && newest[key] != sequence)
+                    {
+                        continue; // a newer entry of the same key follows in this page and carries complete state
+                    }
+
+                    if (protocol.EventOf(entry, sequence) is not { } message)
                     {
                         continue;
                     }
 
-                    await WriteAsync(new WatchEvseStatusResponse
-                    {
-                        Event = new EvseStatusStreamEvent { Sequence = (ulong)entry.Sequence, EvseStatus = StatusValidator.ToProto(entry) },
-                    }).ConfigureAwait(false);
+                    await WriteAsync(message).ConfigureAwait(false);
                     lock (_gate)
                     {
-                        _inFlight.Enqueue(entry.Sequence);
-                        _highestSent = entry.Sequence;
+                        _inFlight.Enqueue(sequence);
+                        _highestSent = sequence;
                     }
 
                     sent++;
@@ -248,15 +213,12 @@ internal sealed class StatusStreamSession(
             if (idle <= TimeSpan.Zero)
             {
                 var (latest, _) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
-                await WriteAsync(new WatchEvseStatusResponse
+                await WriteAsync(protocol.Heartbeat(new StreamHeartbeat
                 {
-                    Heartbeat = new StreamHeartbeat
-                    {
-                        LatestSequence = (ulong)latest,
-                        AckedSequence = (ulong)Interlocked.Read(ref _ackedSequence),
-                        ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
-                    },
-                }).ConfigureAwait(false);
+                    LatestSequence = (ulong)latest,
+                    AckedSequence = (ulong)Interlocked.Read(ref _ackedSequence),
+                    ServerTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow()),
+                })).ConfigureAwait(false);
                 lastWrite = clock.GetUtcNow();
                 continue;
             }
@@ -276,19 +238,20 @@ internal sealed class StatusStreamSession(
     {
         while (await NextRequestAsync().ConfigureAwait(false))
         {
-            var message = requests.Current;
+            var kind = protocol.KindOf(requests.Current, out var acknowledged);
+            var sequence = (long)acknowledged;
             lock (_gate)
             {
-                switch (message.KindCase)
+                switch (kind)
                 {
-                    case WatchEvseStatusRequest.KindOneofCase.Ack when (long)message.Ack.Sequence <= _highestSent:
-                        _ackedSequence = Math.Max(_ackedSequence, (long)message.Ack.Sequence);
+                    case StreamRequestKind.Ack when sequence <= _highestSent:
+                        _ackedSequence = Math.Max(_ackedSequence, sequence);
                         break;
-                    case WatchEvseStatusRequest.KindOneofCase.Nack when (long)message.Nack.Sequence <= _highestSent:
-                        _ackedSequence = Math.Max(_ackedSequence, (long)message.Nack.Sequence - 1);
-                        _nackFrom = (long)message.Nack.Sequence;
+                    case StreamRequestKind.Nack when sequence <= _highestSent:
+                        _ackedSequence = Math.Max(_ackedSequence, sequence - 1);
+                        _nackFrom = sequence;
                         break;
-                    case WatchEvseStatusRequest.KindOneofCase.Ack or WatchEvseStatusRequest.KindOneofCase.Nack:
+                    case StreamRequestKind.Ack or StreamRequestKind.Nack:
                         throw ProtocolViolation($"ack or nack of a sequence that was not sent (highest sent is {_highestSent})");
                     default:
                         throw ProtocolViolation("after start, only ack and nack messages are allowed");
@@ -313,7 +276,7 @@ internal sealed class StatusStreamSession(
         }
     }
 
-    private async Task WriteAsync(WatchEvseStatusResponse response)
+    private async Task WriteAsync(TResponse response)
     {
         try
         {
@@ -326,13 +289,28 @@ internal sealed class StatusStreamSession(
         }
     }
 
-    private static RpcException Stale(long cursor, long prunedThrough, long latest) =>
+    // Only the newest entry per coalescing key of a page is sent.
+    private Dictionary<string, long> NewestPerKey(IReadOnlyList<TEntry> entries)
+    {
+        var newest = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in entries)
+        {
+            if (protocol.CoalesceKey(entry) is { } key)
+            {
+                newest[key] = entry.Sequence;
+            }
+        }
+
+        return newest;
+    }
+
+    private RpcException Stale(long cursor, long prunedThrough, long latest) =>
         RoamingErrors.Create(
             StatusCode.OutOfRange,
             ErrorReason.StaleCursor,
-            $"sequence {cursor} is outside the retained log ({prunedThrough + 1}..{latest}); pull ListEvseStatuses and resubscribe after its sequence.",
+            $"sequence {cursor} is outside the retained log ({prunedThrough + 1}..{latest}); pull {protocol.ResyncListing} and resubscribe after its sequence.",
             [new("oldest_sequence", (prunedThrough + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), new("latest_sequence", latest.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-    private static RpcException ProtocolViolation(string detail) =>
-        RoamingErrors.Create(StatusCode.InvalidArgument, ErrorReason.StreamProtocolViolation, $"WatchEvseStatus: {detail}.");
+    private RpcException ProtocolViolation(string detail) =>
+        RoamingErrors.Create(StatusCode.InvalidArgument, ErrorReason.StreamProtocolViolation, $"{protocol.RpcName}: {detail}.");
 }

@@ -1,0 +1,42 @@
+using RoamingGrpc.Contracts.V1;
+
+namespace RoamingGrpc.Endpoint.Streams;
+
+/// <summary>
+/// The messages of one resumable stream RPC (<c>streams.proto</c>): how its requests are read and its responses
+/// built, which entries the consumer sees, and its snapshot. <see cref="LogStreamSession{TRequest, TResponse, TEntry}"/>
+/// runs the protocol that every such stream shares (cursor, window, acks, nacks, heartbeats, resync).
+/// One instance serves one stream: <see cref="Begin"/> fixes its filters.
+/// </summary>
+internal abstract class LogStreamProtocol<TRequest, TResponse, TEntry>
+{
+    /// <summary>The RPC name, for error details.</summary>
+    public abstract string RpcName { get; }
+
+    /// <summary>What the consumer should pull to resync after a stale cursor (e.g. "ListEvseStatuses").</summary>
+    public abstract string ResyncListing { get; }
+
+    /// <summary>The kind of a consumer message, and its sequence for an ack or nack.</summary>
+    public abstract StreamRequestKind KindOf(TRequest request, out ulong sequence);
+
+    /// <summary>Reads the start message and fixes this stream's filters (INVALID_ARGUMENT for a bad filter).</summary>
+    public abstract StreamStart Begin(TRequest start);
+
+    /// <summary>The response carrying <paramref name="opened"/>.</summary>
+    public abstract TResponse Opened(StreamOpened opened);
+
+    /// <summary>The response carrying <paramref name="heartbeat"/>.</summary>
+    public abstract TResponse Heartbeat(StreamHeartbeat heartbeat);
+
+    /// <summary>The event for an entry, or null when this stream's consumer does not see it.</summary>
+    public abstract TResponse? EventOf(TEntry entry, long sequence);
+
+    /// <summary>
+    /// When the consumer is behind, only the newest pending entry per key is sent (older ones are skipped as gaps):
+    /// the key of an entry that may be coalesced, or null for one that is never skipped.
+    /// </summary>
+    public virtual string? CoalesceKey(TEntry entry) => null;
+
+    /// <summary>Writes begin, items and end of a snapshot consistent at one sequence; returns that sequence.</summary>
+    public abstract Task<long> WriteSnapshotAsync(Func<TResponse, Task> write, CancellationToken cancellationToken);
+}
