@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Partners;
 using RoamingGrpc.Storage.Requests;
 using RoamingGrpc.Storage.Outbox;
@@ -27,6 +28,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IEvseStatusStore, EvseStatusStore>();
         services.AddSingleton<IPartnerStatusStore, PartnerStatusStore>();
         services.AddSingleton<IReceivedRecords, ReceivedRecords>();
+        services.AddSingleton<ISessionStore, SessionStore>();
+        services.AddSingleton<ICommandStore, CommandStore>();
+        services.AddSingleton<ISdrStore, SdrStore>();
         return services;
     }
 }

@@ -6,6 +6,7 @@ namespace RoamingGrpc.Storage.Status;
 public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
 {
     private const string Columns = "sequence AS Sequence, evse_id AS EvseId, site_id AS SiteId, status AS Status, change_time AS ChangeTime";
+    private readonly ChangeLogTable<StatusEntry> _log = new(database, "evse_status_log", "evse_status", Columns);
 
     /// <inheritdoc />
     public StatusEntry? Current(WriteContext context, string evseId)
@@ -38,35 +39,14 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     }
 
     /// <inheritdoc />
-    public Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken) =>
-        database.ReadAsync(
-            async (connection, ct) =>
-            {
-                var latest = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT COALESCE(MAX(sequence), (SELECT seq FROM sqlite_sequence WHERE name = 'evse_status_log'), 0) FROM evse_status_log", cancellationToken: ct)).ConfigureAwait(false);
-                var pruned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT pruned_through FROM stream_state WHERE stream = 'evse_status'", cancellationToken: ct)).ConfigureAwait(false);
-                return (latest, pruned);
-            },
-            cancellationToken);
+    public Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken) => _log.BoundsAsync(cancellationToken);
 
     /// <inheritdoc />
     public Task<(long PrunedThrough, IReadOnlyList<StatusEntry> Entries)> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
-        database.ReadAsync<(long, IReadOnlyList<StatusEntry>)>(
-            async (connection, ct) =>
-            {
-                // Entries and prune mark from one committed state: a reader behind the mark learns it, never skips.
-                using var transaction = ((Microsoft.Data.Sqlite.SqliteConnection)connection).BeginTransaction(deferred: true);
-                var pruned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                    "SELECT pruned_through FROM stream_state WHERE stream = 'evse_status'", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
-                var entries = (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
-                    $"SELECT {Columns} FROM evse_status_log WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit",
-                    new { afterSequence, limit },
-                    transaction,
-                    cancellationToken: ct)).ConfigureAwait(false)).AsList();
-                return (pruned, entries);
-            },
-            cancellationToken);
+        _log.ReadLogAsync(afterSequence, limit, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) => _log.PruneAsync(before, cancellationToken);
 
     /// <inheritdoc />
     public Task<(long Sequence, IReadOnlyList<StatusEntry> Statuses)> SnapshotAsync(string? afterEvseId, int limit, CancellationToken cancellationToken) =>
@@ -84,26 +64,6 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
                     transaction,
                     cancellationToken: ct)).ConfigureAwait(false)).AsList();
                 return (sequence, statuses);
-            },
-            cancellationToken);
-
-    /// <inheritdoc />
-    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        database.WriteAsync(
-            context =>
-            {
-                var through = context.Connection.ExecuteScalar<long?>(
-                    "SELECT MAX(sequence) FROM evse_status_log WHERE log_time < @before AND sequence < (SELECT MAX(sequence) FROM evse_status_log)",
-                    new { before = before.ToUnixTimeMilliseconds() },
-                    context.Transaction);
-                if (through is not { } last)
-                {
-                    return 0;
-                }
-
-                var removed = context.Connection.Execute("DELETE FROM evse_status_log WHERE sequence <= @last", new { last }, context.Transaction);
-                context.Connection.Execute("UPDATE stream_state SET pruned_through = MAX(pruned_through, @last) WHERE stream = 'evse_status'", new { last }, context.Transaction);
-                return removed;
             },
             cancellationToken);
 }
