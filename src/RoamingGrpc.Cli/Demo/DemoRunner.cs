@@ -27,7 +27,7 @@ internal sealed class DemoRunner(TextWriter output)
     private static readonly PartyIdentity Cso = PartyIdentity.Create(PartyRole.Cso, "DE*ABC");
     private static readonly PartyIdentity Csp = PartyIdentity.Create(PartyRole.Csp, "DE-8EO");
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(20);
-    private readonly List<(string Step, bool Ok)> _summary = [];
+    private readonly DemoTrace _trace = new(output);
 
     public async Task<int> RunAsync(bool keepRunning, CancellationToken cancellationToken)
     {
@@ -199,13 +199,13 @@ internal sealed class DemoRunner(TextWriter output)
         }
 
         Section("Summary");
-        foreach (var (step, ok) in _summary)
+        foreach (var (step, ok) in _trace.Summary)
         {
             Line($"{(ok ? "OK  " : "FAIL")}  {step}");
         }
 
-        var failed = _summary.Count(step => !step.Ok);
-        Line(failed == 0 ? $"All {_summary.Count} scenario steps completed as expected." : $"{failed} of {_summary.Count} steps failed.");
+        var failed = _trace.Summary.Count(step => !step.Ok);
+        Line(failed == 0 ? $"All {_trace.Summary.Count} scenario steps completed as expected." : $"{failed} of {_trace.Summary.Count} steps failed.");
         return failed == 0 ? 0 : 1;
     }
 
@@ -337,26 +337,9 @@ internal sealed class DemoRunner(TextWriter output)
         }
     }
 
-    private void Check(string step, bool ok)
-    {
-        _summary.Add((step, ok));
-        Line(ok ? $"=> {step}: OK" : $"=> {step}: FAILED");
-    }
+    private void Check(string step, bool ok) => _trace.Check(step, ok);
 
-    private void Section(string title)
-    {
-        lock (output)
-        {
-            output.WriteLine();
-            output.WriteLine($"== {title}");
-        }
-    }
+    private void Section(string title) => _trace.Section(title);
 
-    private void Line(string text)
-    {
-        lock (output)
-        {
-            output.WriteLine($"   {text}");
-        }
-    }
+    private void Line(string text) => _trace.Line(text);
 }

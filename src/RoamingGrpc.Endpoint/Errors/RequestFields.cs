@@ -26,6 +26,22 @@ public static class RequestFields
         return value;
     }
 
+    /// <summary>Longest local identifier (session, SDR, command ids...).</summary>
+    public const int MaxLocalIdLength = 64;
+
+    /// <summary>A local identifier (session_id, sdr_id, command_id...): 1 to 64 characters from [A-Za-z0-9._~:-].</summary>
+    public static string LocalId(string? value, string field)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            throw RoamingErrors.MissingField(field);
+        }
+
+        return value.Length <= MaxLocalIdLength && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '~' or ':' or '-')
+            ? value
+            : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"must be 1 to {MaxLocalIdLength} characters from [A-Za-z0-9._~:-]");
+    }
+
     /// <summary>A party id valid for <paramref name="role"/>, in canonical form.</summary>
     public static PartyIdentity Party(PartyRole role, string? value, string field)
     {

@@ -92,6 +92,11 @@ public sealed record EndpointSettings(
             problems.Add("Roaming:Limits message sizes and MaxStreamsPerConnection must be positive.");
         }
 
+        if (options.Charging.CommandTimeout <= TimeSpan.Zero || options.Charging.CommandSweepInterval <= TimeSpan.Zero)
+        {
+            problems.Add("Roaming:Charging CommandTimeout and CommandSweepInterval must be positive.");
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid endpoint configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));

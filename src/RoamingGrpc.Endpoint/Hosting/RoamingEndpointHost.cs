@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -128,7 +129,12 @@ public static class RoamingEndpointHost
         services.AddSingleton<LogFeed>();
         services.AddSingleton<StatusSubscriber>();
         services.AddHostedService(provider => provider.GetRequiredService<StatusSubscriber>());
-        services.AddHostedService<StatusLogPruner>();
+        services.AddHostedService<ChangeLogPruner>();
+        services.AddSingleton<ChargingFeeds>();
+        services.AddSingleton<SessionRecorder>();
+        services.AddSingleton<SessionBilling>();
+        services.AddSingleton<SessionDesk>();
+        services.AddHostedService<CommandTimeouts>();
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

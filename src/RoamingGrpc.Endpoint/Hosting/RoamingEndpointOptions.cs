@@ -52,6 +52,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>Resumable stream settings.</summary>
     public StreamOptions Streams { get; set; } = new();
 
+    /// <summary>Session and command settings (CSO endpoints).</summary>
+    public ChargingOptions Charging { get; set; } = new();
+
     /// <summary>HTTP/2 and message limits, set explicitly rather than left to defaults.</summary>
     public LimitsOptions Limits { get; set; } = new();
 }

@@ -6,7 +6,10 @@ public sealed class StreamOptions
     /// <summary>How long status changes stay in the log that streams resume from; older cursors get OUT_OF_RANGE.</summary>
     public TimeSpan StatusLogRetention { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How often the log is pruned.</summary>
+    /// <summary>How long charging information and command results stay in the log WatchChargingInfo resumes from.</summary>
+    public TimeSpan ChargingInfoLogRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often the logs are pruned.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>A heartbeat is sent after this long without another message.</summary>

@@ -33,6 +33,15 @@ public sealed partial class OutboxRelay(
     /// <summary>The kind of outbox entries carrying tariffs (UC2-1).</summary>
     public const string TariffKind = "tariff";
 
+    /// <summary>The kind of outbox entries carrying sessions (UC3-1, UC3-3, UC3-5 start and end).</summary>
+    public const string SessionKind = "session";
+
+    /// <summary>The kind of outbox entries carrying SDRs (UC3-9).</summary>
+    public const string SdrKind = "sdr";
+
+    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4).</summary>
+    public const string CommandResultKind = "command_result";
+
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset NextAttempt)> _backoff = new();
@@ -167,24 +176,29 @@ public sealed partial class OutboxRelay(
     {
         var client = new CsoUpdateService.CsoUpdateServiceClient(channel);
         var deadline = clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime;
+        var requestId = Guid.NewGuid().ToString();
         switch (kind)
         {
             case SiteKind:
-                var request = new PushSiteUpdatesRequest { RequestId = Guid.NewGuid().ToString() };
-                request.Updates.AddRange(entries.Select(entry => new SiteUpdate
-                {
-                    Delivery = Delivery(entry),
-                    Site = Site.Parser.ParseFrom(entry.Payload),
-                }));
-                return (await client.PushSiteUpdatesAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                var sites = new PushSiteUpdatesRequest { RequestId = requestId };
+                sites.Updates.AddRange(entries.Select(entry => new SiteUpdate { Delivery = Delivery(entry), Site = Site.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushSiteUpdatesAsync(sites, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
             case TariffKind:
-                var tariffs = new PushTariffUpdatesRequest { RequestId = Guid.NewGuid().ToString() };
-                tariffs.Updates.AddRange(entries.Select(entry => new TariffUpdate
-                {
-                    Delivery = Delivery(entry),
-                    Tariff = Tariff.Parser.ParseFrom(entry.Payload),
-                }));
+                var tariffs = new PushTariffUpdatesRequest { RequestId = requestId };
+                tariffs.Updates.AddRange(entries.Select(entry => new TariffUpdate { Delivery = Delivery(entry), Tariff = Tariff.Parser.ParseFrom(entry.Payload) }));
                 return (await client.PushTariffUpdatesAsync(tariffs, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case SessionKind:
+                var sessions = new PushSessionUpdatesRequest { RequestId = requestId };
+                sessions.Updates.AddRange(entries.Select(entry => new SessionUpdate { Delivery = Delivery(entry), Session = Session.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushSessionUpdatesAsync(sessions, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case SdrKind:
+                var sdrs = new PushSdrsRequest { RequestId = requestId };
+                sdrs.Updates.AddRange(entries.Select(entry => new SdrUpdate { Delivery = Delivery(entry), Sdr = Sdr.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushSdrsAsync(sdrs, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case CommandResultKind:
+                var results = new PushCommandResultsRequest { RequestId = requestId };
+                results.Updates.AddRange(entries.Select(entry => new CommandResultUpdate { Delivery = Delivery(entry), CommandResult = CommandResult.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushCommandResultsAsync(results, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
             default:
                 throw new InvalidOperationException($"Outbox entries of kind '{kind}' have no sender in this build.");
         }

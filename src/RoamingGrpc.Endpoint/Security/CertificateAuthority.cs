@@ -126,6 +126,29 @@ public sealed class CertificateAuthority : IDisposable
         return issued.CopyWithPrivateKey(key);
     }
 
+    /// <summary>
+    /// Issues an ISO 15118 style contract certificate for Plug and Charge (UC3-3): subject CN = the EMAID in canonical
+    /// form, digital signature and key agreement, no extended key usage (it never authenticates a TLS peer). In a real
+    /// deployment a mobility operator's sub-CA of the V2G PKI issues these; this CA stands in for it in the simulator,
+    /// demo and tests.
+    /// </summary>
+    public X509Certificate2 IssueContract(Domain.Identifiers.ContractId emaid, TimeSpan validity, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(emaid);
+        var start = (clock ?? TimeProvider.System).GetUtcNow().AddMinutes(-5);
+        var end = start.Add(validity) > Certificate.NotAfter.ToUniversalTime() ? Certificate.NotAfter.ToUniversalTime() : start.Add(validity);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={emaid}, O={Escape(emaid.Provider.ToString())}, DC=MO"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var issued = request.Create(Certificate, start, end, serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+
     /// <summary>Writes <c>cert.pem</c>, <c>key.pem</c> (owner-only) and a copy of the CA as <c>ca.pem</c>.</summary>
     public void SaveIssued(X509Certificate2 issued, string directory)
     {

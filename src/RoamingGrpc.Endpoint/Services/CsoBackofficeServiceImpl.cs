@@ -1,8 +1,10 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Interceptors;
@@ -11,6 +13,7 @@ using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Streams;
 using RoamingGrpc.Storage;
+using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
@@ -20,10 +23,11 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite) and tariffs
-/// (UC2-1 UpsertTariff, RemoveTariff), each change queued in the same transaction for every CSP partner that may
-/// see it (durable push). Every other RPC of
-/// the service answers UNIMPLEMENTED / USE_CASE_NOT_LIVE until its use case is implemented.
+/// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite), EVSE status (UC1-3),
+/// tariffs (UC2-1 UpsertTariff, RemoveTariff), and the station side of charging (UC3-1 to UC3-6, UC3-9): presented
+/// tokens, session events, meter values, the command stream and command outcomes, SDR corrections. Each change is
+/// queued in the same transaction for the CSP partners that may see it (durable push, change logs). Charge plans,
+/// maintenance notices (UC3-10, UC5-1) answer UNIMPLEMENTED / USE_CASE_NOT_LIVE until their use cases are implemented.
 /// </summary>
 [Callers(CallerPolicy.OwnBackoffice)]
 internal sealed class CsoBackofficeServiceImpl(
@@ -35,9 +39,22 @@ internal sealed class CsoBackofficeServiceImpl(
     OutboxSignal outboxSignal,
     PartnerDirectory partners,
     IdempotentWriter writer,
+    SessionDesk desk,
+    SessionBilling billing,
+    ISessionStore sessions,
+    ICommandStore commands,
+    ISdrStore sdrs,
+    ChargingFeeds chargingFeeds,
+    IHostApplicationLifetime lifetime,
     EndpointSettings endpoint,
     TimeProvider clock) : CsoBackofficeService.CsoBackofficeServiceBase
 {
+    /// <summary>Most meter values in one report.</summary>
+    public const int MaxMeterValues = 100;
+
+    /// <summary>How often an idle station command stream looks again even without a wake-up.</summary>
+    private static readonly TimeSpan CommandPollInterval = TimeSpan.FromSeconds(30);
+
     public override async Task<UpsertSiteResponse> UpsertSite(UpsertSiteRequest request, ServerCallContext context)
     {
         var requestId = RequestFields.RequestId(request.RequestId);
@@ -240,6 +257,181 @@ internal sealed class CsoBackofficeServiceImpl(
             context.CancellationToken).ConfigureAwait(false);
         outboxSignal.Ring();
         return response;
+    }
+
+    public override async Task<ReportSessionEventResponse> ReportSessionEvent(ReportSessionEventRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        RequestFields.LocalId(request.SessionId, "session_id");
+        if (request.Type == SessionEventType.Unspecified || !System.Enum.IsDefined(request.Type))
+        {
+            throw RoamingErrors.InvalidField("type", request.Type == SessionEventType.Unspecified ? ErrorReason.MissingField : ErrorReason.InvalidField, "must be one of the SESSION_EVENT_TYPE values (not UNSPECIFIED)");
+        }
+
+        if (request.EventTime is null)
+        {
+            throw RoamingErrors.MissingField("event_time");
+        }
+
+        if (request.HasEnergyKwh && (!double.IsFinite(request.EnergyKwh) || request.EnergyKwh < 0))
+        {
+            throw RoamingErrors.InvalidField("energy_kwh", ErrorReason.InvalidField, "must be a non-negative number of kWh");
+        }
+
+        var ends = request.Type is SessionEventType.Stopped or SessionEventType.StartFailed;
+        if (request.Type == SessionEventType.Stopped && !request.HasEnergyKwh)
+        {
+            throw RoamingErrors.MissingField("energy_kwh");
+        }
+
+        if (ends && (request.StopReason == StopReason.Unspecified || !System.Enum.IsDefined(request.StopReason)))
+        {
+            throw RoamingErrors.InvalidField("stop_reason", ErrorReason.MissingField, "is required when the session ends (STOPPED, START_FAILED)");
+        }
+
+        if (request.CommandId.Length > 0)
+        {
+            RequestFields.LocalId(request.CommandId, "command_id");
+        }
+
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            ReportSessionEventResponse.Parser,
+            write => new ReportSessionEventResponse { Session = desk.Apply(write, request) },
+            context.CancellationToken).ConfigureAwait(false);
+        ChargingPublished();
+        return response;
+    }
+
+    public override async Task<ReportMeterValuesResponse> ReportMeterValues(ReportMeterValuesRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
+        if (request.Values.Count is 0 or > MaxMeterValues)
+        {
+            throw RoamingErrors.InvalidField("values", ErrorReason.BatchTooLarge, $"must hold 1 to {MaxMeterValues} entries (was {request.Values.Count})");
+        }
+
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            ReportMeterValuesResponse.Parser,
+            write => new ReportMeterValuesResponse { ChargingInfo = desk.Meter(write, sessionId, request.Values) },
+            context.CancellationToken).ConfigureAwait(false);
+        chargingFeeds.ChargingInfo.Notify();
+        return response;
+    }
+
+    public override async Task WatchStationCommands(WatchStationCommandsRequest request, IServerStreamWriter<WatchStationCommandsResponse> responseStream, ServerCallContext context)
+    {
+        var siteIds = request.SiteIds.Select((site, i) => SiteValidator.SiteId(site, $"site_ids[{i}]")).ToHashSet(StringComparer.Ordinal);
+        var evseIds = request.EvseIds.Select((evse, i) => StatusValidator.EvseIdOf(evse, $"evse_ids[{i}]", endpoint.Identity)).ToHashSet(StringComparer.Ordinal);
+        using var stream = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var sent = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            while (true)
+            {
+                var next = chargingFeeds.StationCommands.Next; // taken before reading: no command opened in between is missed
+                var open = await commands.OpenAsync(stream.Token).ConfigureAwait(false);
+                foreach (var row in open)
+                {
+                    var command = StationCommand.Parser.ParseFrom(row.Payload);
+                    var wanted = (siteIds.Count == 0 && evseIds.Count == 0) || siteIds.Contains(command.SiteId) || evseIds.Contains(command.EvseId);
+                    if (wanted && sent.Add(command.CommandId))
+                    {
+                        await responseStream.WriteAsync(new WatchStationCommandsResponse { Command = command }, stream.Token).ConfigureAwait(false);
+                    }
+                }
+
+                sent.IntersectWith(open.Select(row => row.CommandId)); // closed commands are never open again
+                await Task.WhenAny(next, Task.Delay(CommandPollInterval, clock, stream.Token)).ConfigureAwait(false);
+                stream.Token.ThrowIfCancellationRequested();
+            }
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            // The back office closed the stream: the call is over.
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The endpoint is shutting down; reconnect to receive the open commands again."));
+        }
+    }
+
+    public override async Task<ReportCommandResultResponse> ReportCommandResult(ReportCommandResultRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var commandId = RequestFields.LocalId(request.CommandId, "command_id");
+        if (request.Result == CommandResultType.Unspecified || !System.Enum.IsDefined(request.Result))
+        {
+            throw RoamingErrors.InvalidField("result", request.Result == CommandResultType.Unspecified ? ErrorReason.MissingField : ErrorReason.InvalidField, "must be one of the COMMAND_RESULT_TYPE values (not UNSPECIFIED)");
+        }
+
+        if (request.Message.Length > 512)
+        {
+            throw RoamingErrors.InvalidField("message", ErrorReason.InvalidField, "must be at most 512 characters");
+        }
+
+        var evseId = request.EvseId.Length > 0 ? StatusValidator.EvseIdOf(request.EvseId, "evse_id", endpoint.Identity) : string.Empty;
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            ReportCommandResultResponse.Parser,
+            write => new ReportCommandResultResponse { CommandResult = desk.Report(write, commandId, request.Result, request.Message, evseId) },
+            context.CancellationToken).ConfigureAwait(false);
+        ChargingPublished();
+        return response;
+    }
+
+    public override async Task<CorrectSdrResponse> CorrectSdr(CorrectSdrRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var sdrId = RequestFields.LocalId(request.SdrId, "sdr_id");
+        if (string.IsNullOrWhiteSpace(request.Remark) || request.Remark.Length > 255)
+        {
+            throw RoamingErrors.InvalidField("remark", string.IsNullOrWhiteSpace(request.Remark) ? ErrorReason.MissingField : ErrorReason.InvalidField, "is required: say why, in at most 255 characters");
+        }
+
+        var tariffId = request.TariffId.Length > 0 ? TariffValidator.TariffId(request.TariffId, "tariff_id") : string.Empty;
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            CorrectSdrResponse.Parser,
+            write =>
+            {
+                var row = sdrs.Find(write, sdrId)
+                    ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSdr, $"SDR '{sdrId}' does not exist.", [new("sdr_id", sdrId)]);
+                var session = sessions.Find(write, row.SessionId)
+                    ?? throw new InvalidOperationException($"Session '{row.SessionId}' of SDR '{sdrId}' is missing.");
+                return billing.Correct(
+                    write,
+                    Sdr.Parser.ParseFrom(row.Payload),
+                    Session.Parser.ParseFrom(session.Payload),
+                    sessions.Readings(write, row.SessionId),
+                    request.HasEnergyKwh ? request.EnergyKwh : null,
+                    tariffId,
+                    request.Remark,
+                    clock.GetUtcNow());
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        outboxSignal.Ring();
+        return response;
+    }
+
+    private void ChargingPublished()
+    {
+        chargingFeeds.ChargingInfo.Notify();
+        outboxSignal.Ring();
     }
 
     private static Tariff WithoutStamps(Tariff tariff)

@@ -16,7 +16,7 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSP's receiver of CSO pushes. Live: UC1-2 sites and UC2-1 tariffs. Each entry applies once
+/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, SDRs and command outcomes. Each entry applies once
 /// (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
 /// write its own records, and a tariff meant for another CSP is refused. Every other RPC answers UNIMPLEMENTED /
 /// USE_CASE_NOT_LIVE until its use case is implemented.
@@ -62,6 +62,82 @@ internal sealed class CsoUpdateServiceImpl(
             () => ValidateTariff(update.Tariff, cso))).ToList();
         var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.TariffKind, entries).ConfigureAwait(false);
         return PushTariffUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    public override async Task<PushSessionUpdatesResponse> PushSessionUpdates(PushSessionUpdatesRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.Session?.SessionId ?? string.Empty,
+            update.Session?.Version ?? 0,
+            false,
+            update.Session?.UpdateTime,
+            update.Session,
+            () => ValidateCharging(update.Session, "session", update.Session?.SessionId, update.Session?.OperatorId, update.Session?.ProviderId, cso))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.SessionKind, entries).ConfigureAwait(false);
+        return PushSessionUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    public override async Task<PushSdrsResponse> PushSdrs(PushSdrsRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.Sdr?.SdrId ?? string.Empty,
+            update.Sdr?.Version ?? 0,
+            false,
+            update.Sdr?.UpdateTime,
+            update.Sdr,
+            () => ValidateCharging(update.Sdr, "sdr", update.Sdr?.SdrId, update.Sdr?.OperatorId, update.Sdr?.ProviderId, cso))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.SdrKind, entries).ConfigureAwait(false);
+        return PushSdrsResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    public override async Task<PushCommandResultsResponse> PushCommandResults(PushCommandResultsRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        // Outcomes are final, not versioned: every outcome is version 1, so a second one for a command is SUPERSEDED.
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.CommandResult?.CommandId ?? string.Empty,
+            update.CommandResult is null ? 0 : 1UL,
+            false,
+            update.CommandResult?.ResultTime,
+            update.CommandResult,
+            () => ValidateCommandResult(update.CommandResult))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.CommandResultKind, entries).ConfigureAwait(false);
+        return PushCommandResultsResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    // A session or SDR must be the caller's (operator) and billed to this endpoint (provider).
+    private void ValidateCharging(IMessage? record, string field, string? id, string? operatorId, string? providerId, PartyIdentity cso)
+    {
+        if (record is null)
+        {
+            throw RoamingErrors.MissingField(field);
+        }
+
+        RequestFields.LocalId(id, $"{field}.{field}_id");
+        OwnRecord(operatorId ?? string.Empty, cso, $"{field}.operator_id");
+        if (providerId != endpoint.Identity.PartyId)
+        {
+            throw RoamingErrors.PermissionDenied(ErrorReason.PartyMismatch, $"{field}.provider_id {providerId} is another provider; this endpoint is {endpoint.Identity.PartyId}");
+        }
+    }
+
+    private static void ValidateCommandResult(CommandResult? result)
+    {
+        if (result is null)
+        {
+            throw RoamingErrors.MissingField("command_result");
+        }
+
+        RequestFields.LocalId(result.CommandId, "command_result.command_id");
+        if (result.Result == CommandResultType.Unspecified || !System.Enum.IsDefined(result.Result))
+        {
+            throw RoamingErrors.InvalidField("command_result.result", ErrorReason.InvalidField, "must be one of the COMMAND_RESULT_TYPE values (not UNSPECIFIED)");
+        }
     }
 
     private static void ValidateSite(Site? site, PartyIdentity cso)

@@ -154,7 +154,8 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             if (room > 0)
             {
                 fullSince = null;
-                var (prunedThrough, entries) = await store.ReadLogAsync(lastSent, Math.Min(room, PageSize), cancellationToken).ConfigureAwait(false);
+                var limit = Math.Min(room, PageSize);
+                var (prunedThrough, entries) = await store.ReadLogAsync(lastSent, limit, cancellationToken).ConfigureAwait(false);
                 if (lastSent < prunedThrough)
                 {
                     // Retention overtook this stream: the events it still needed are gone.
@@ -162,12 +163,14 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                     throw Stale(lastSent, prunedThrough, latest);
                 }
 
-                var newest = NewestPerKey(entries);
+                // More pending than the window has room for: the consumer is behind, so only the newest entry per key
+                // of this page is sent (each carries complete state).
+                var newest = entries.Count == limit ? NewestPerKey(entries) : null;
                 foreach (var entry in entries)
                 {
                     var sequence = entry.Sequence;
                     lastSent = sequence;
-                    if (protocol.CoalesceKey(entry) is { } key && newest[key] != sequence)
+                    if (newest is not null && protocol.CoalesceKey(entry) is { } key && newest[key] != sequence)
                     {
                         continue; // a newer entry of the same key follows in this page and carries complete state
                     }

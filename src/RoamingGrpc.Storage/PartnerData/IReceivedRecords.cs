@@ -20,4 +20,7 @@ public interface IReceivedRecords
 
     /// <summary>Every record of <paramref name="kind"/> held for <paramref name="cso"/>, tombstones included, by id.</summary>
     Task<IReadOnlyList<ReceivedRecord>> ListAsync(string cso, string kind, CancellationToken cancellationToken);
+
+    /// <summary>The record held for (cso, kind, record), or null.</summary>
+    Task<ReceivedRecord?> GetAsync(string cso, string kind, string recordId, CancellationToken cancellationToken);
 }

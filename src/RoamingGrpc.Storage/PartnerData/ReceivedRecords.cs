@@ -60,4 +60,17 @@ public sealed class ReceivedRecords(IDatabase database) : IReceivedRecords
                 new { cso, kind },
                 cancellationToken: ct)).ConfigureAwait(false)).AsList(),
             cancellationToken);
+
+    /// <inheritdoc />
+    public Task<ReceivedRecord?> GetAsync(string cso, string kind, string recordId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            (connection, ct) => connection.QuerySingleOrDefaultAsync<ReceivedRecord>(new CommandDefinition(
+                """
+                SELECT cso AS Cso, kind AS Kind, record_id AS RecordId, version AS Version, update_time AS UpdateTime,
+                       removed AS RemovedFlag, payload AS Payload
+                FROM received_records WHERE cso = @cso AND kind = @kind AND record_id = @recordId
+                """,
+                new { cso, kind, recordId },
+                cancellationToken: ct)),
+            cancellationToken);
 }

@@ -1,0 +1,20 @@
+using RoamingGrpc.Contracts.V1;
+
+namespace RoamingGrpc.Endpoint.Charging;
+
+/// <summary>
+/// What starts a service session: the home-CSP, the token (provider filled in), where, how the user identified and how
+/// the CSO got the authorization. <see cref="Remote"/> starts come from StartSession and open a START_SESSION command
+/// for the station; local ones (PresentToken) wait for the station's STARTED.
+/// </summary>
+internal sealed record PendingStart(
+    string Provider,
+    TokenRef Token,
+    string EvseId,
+    string ConnectorId,
+    IdentificationMethod IdentificationMethod,
+    AuthorizationMethod AuthorizationMethod,
+    string AuthorizationReference,
+    string RequestId,
+    bool Remote,
+    ChargePlanSpec? ChargePlan);

@@ -1,0 +1,471 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Sessions;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Storage.Charging;
+using RoamingGrpc.Storage.Sites;
+using RoamingGrpc.Storage.Status;
+using WriteContext = RoamingGrpc.Storage.WriteContext;
+
+namespace RoamingGrpc.Endpoint.Charging;
+
+/// <summary>
+/// The visited-CSO's sessions (UC3-1 to UC3-6): creates them for local and remote starts, opens the station commands
+/// partners send, applies the station's events and meter values through the domain state machine, and completes
+/// sessions into SDRs (UC3-5). Every method runs inside the caller's write transaction, so a change, its log entry
+/// and its durable pushes commit together or not at all.
+/// </summary>
+internal sealed class SessionDesk(
+    ISessionStore sessions,
+    ICommandStore commands,
+    ISiteRepository sites,
+    IEvseStatusStore statuses,
+    SessionRecorder recorder,
+    SessionBilling billing,
+    IOptions<RoamingEndpointOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>The EVSE (with its site and the given connector), or NOT_FOUND naming <paramref name="field"/>.</summary>
+    public EvseLocation Locate(WriteContext write, string evseId, string connectorId, string field)
+    {
+        var siteId = sites.SiteOfEvse(write, evseId);
+        var site = siteId is null ? null : sites.Find(write, siteId);
+        if (site is null || site.Removed)
+        {
+            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownEvse, $"{field}: EVSE {evseId} is not on any site of this operator.", [new("field", field), new("evse_id", evseId)]);
+        }
+
+        var published = Site.Parser.ParseFrom(site.Payload);
+        var evse = published.Evses.Single(candidate => candidate.EvseId == evseId);
+        Connector? connector = null;
+        if (connectorId.Length > 0)
+        {
+            connector = evse.Connectors.FirstOrDefault(candidate => candidate.ConnectorId == connectorId)
+                ?? throw RoamingErrors.Create(
+                    StatusCode.NotFound,
+                    ErrorReason.UnknownConnector,
+                    $"connector_id: EVSE {evseId} has no connector '{connectorId}' (it has {string.Join(", ", evse.Connectors.Select(c => c.ConnectorId))}).",
+                    [new("field", "connector_id"), new("connector_id", connectorId)]);
+        }
+
+        return new EvseLocation(published, evse, connector);
+    }
+
+    /// <summary>
+    /// Creates a PENDING session for an authorized token at a free, operative EVSE; a remote start also opens the
+    /// START_SESSION command for the station. Refusals: EVSE_INOPERATIVE, EVSE_OCCUPIED, EVSE_RESERVED,
+    /// NOT_REMOTE_CAPABLE (FAILED_PRECONDITION), UNKNOWN_EVSE / UNKNOWN_CONNECTOR (NOT_FOUND).
+    /// </summary>
+    public (Session Session, CommandRow? Command) Start(WriteContext write, PendingStart start)
+    {
+        var location = Locate(write, start.EvseId, start.ConnectorId, "evse_id");
+        if (start.Remote)
+        {
+            if (!location.Evse.Capabilities.Contains(EvseCapability.RemoteStartStopCapable))
+            {
+                throw Refused(ErrorReason.NotRemoteCapable, $"EVSE {start.EvseId} cannot be started remotely (no REMOTE_START_STOP_CAPABLE).", start.EvseId);
+            }
+
+            if (start.ConnectorId.Length == 0 && location.Evse.Capabilities.Contains(EvseCapability.StartSessionConnectorRequired))
+            {
+                throw RoamingErrors.MissingField("connector_id");
+            }
+        }
+
+        var status = (EvseStatus)(statuses.Current(write, start.EvseId)?.Status ?? (long)EvseStatus.Unknown);
+        if (status is EvseStatus.Inoperative or EvseStatus.Outoforder or EvseStatus.Planned or EvseStatus.Removed)
+        {
+            throw Refused(ErrorReason.EvseInoperative, $"EVSE {start.EvseId} is {ProtoEnumName(status)}.", start.EvseId);
+        }
+
+        if (sessions.HoldingEvse(write, start.EvseId) is not null || status is EvseStatus.Charging or EvseStatus.Blocked)
+        {
+            throw Refused(ErrorReason.EvseOccupied, $"EVSE {start.EvseId} is occupied by another session.", start.EvseId);
+        }
+
+        if (status == EvseStatus.Reserved)
+        {
+            throw Refused(ErrorReason.EvseReserved, $"EVSE {start.EvseId} is reserved for another user.", start.EvseId);
+        }
+
+        var now = clock.GetUtcNow();
+        var sessionId = Guid.NewGuid().ToString();
+        var commandId = start.Remote ? Guid.NewGuid().ToString() : string.Empty;
+        var session = new Session
+        {
+            SessionId = sessionId,
+            OperatorId = location.Site.OperatorId,
+            ProviderId = start.Provider,
+            State = SessionState.Pending,
+            ServiceKind = ServiceKind.Energy,
+            Token = start.Token,
+            IdentificationMethod = start.IdentificationMethod,
+            AuthorizationMethod = start.AuthorizationMethod,
+            AuthorizationReference = start.AuthorizationReference.Length > 0 || !start.Remote ? start.AuthorizationReference : commandId,
+            SiteId = location.Site.SiteId,
+            EvseId = start.EvseId,
+            ConnectorId = start.ConnectorId,
+            CommandId = commandId,
+            TransactionId = sessionId,
+        };
+        Stamp(session, now);
+        CommandRow? command = null;
+        if (start.Remote)
+        {
+            command = Open(write, start.Provider, new StationCommand
+            {
+                CommandId = commandId,
+                CommandType = CommandType.StartSession,
+                EvseId = start.EvseId,
+                ConnectorId = start.ConnectorId,
+                SessionId = sessionId,
+                SiteId = location.Site.SiteId,
+                Token = start.Token,
+                AuthorizationReference = session.AuthorizationReference,
+                ChargePlan = start.ChargePlan,
+                RequestId = start.RequestId,
+            });
+        }
+
+        recorder.Save(write, session, InfoOf(session, null, commandId, now), push: true, now);
+        return (session, command);
+    }
+
+    /// <summary>
+    /// Opens the STOP_SESSION command of a CSP for one of its sessions. Another CSP's or an unknown session:
+    /// NOT_FOUND / UNKNOWN_SESSION; an ended one: FAILED_PRECONDITION / WRONG_STATE.
+    /// </summary>
+    public (Session Session, CommandRow Command) Stop(WriteContext write, string provider, string sessionId, string requestId)
+    {
+        var session = OwnSession(write, provider, sessionId);
+        if (SessionLifecycle.IsFinal((SessionPhase)session.State))
+        {
+            throw RoamingErrors.Create(
+                StatusCode.FailedPrecondition,
+                ErrorReason.WrongState,
+                $"Session '{sessionId}' has ended ({ProtoEnumName(session.State)}); nothing to stop.",
+                [new("session_id", sessionId)]);
+        }
+
+        var command = Open(write, provider, new StationCommand
+        {
+            CommandId = Guid.NewGuid().ToString(),
+            CommandType = CommandType.StopSession,
+            EvseId = session.EvseId,
+            ConnectorId = session.ConnectorId,
+            SessionId = sessionId,
+            SiteId = session.SiteId,
+            Token = session.Token,
+            AuthorizationReference = session.AuthorizationReference,
+            RequestId = requestId,
+        });
+        return (session, command);
+    }
+
+    /// <summary>One of <paramref name="provider"/>'s sessions; anything else is NOT_FOUND / UNKNOWN_SESSION.</summary>
+    public Session OwnSession(WriteContext write, string provider, string sessionId)
+    {
+        var row = sessions.Find(write, sessionId);
+        return row is not null && row.Provider == provider
+            ? Session.Parser.ParseFrom(row.Payload)
+            : throw UnknownSession(sessionId);
+    }
+
+    /// <summary>Applies a station event through the session state machine (UC3-1, UC3-5); STOPPED completes and bills the session.</summary>
+    public Session Apply(WriteContext write, ReportSessionEventRequest report)
+    {
+        var row = sessions.Find(write, report.SessionId) ?? throw UnknownSession(report.SessionId);
+        var session = Session.Parser.ParseFrom(row.Payload);
+        var sessionEvent = (SessionEvent)report.Type;
+        SessionPhase next;
+        try
+        {
+            next = SessionLifecycle.Next((SessionPhase)session.State, sessionEvent);
+        }
+        catch (SessionTransitionException ex)
+        {
+            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Session '{session.SessionId}': {ex.Message}", [new("session_id", session.SessionId)]);
+        }
+
+        var readings = sessions.Readings(write, session.SessionId);
+        var last = readings.Count > 0 ? readings[^1] : null;
+        // Times are kept to the millisecond, as readings are stored: session times and readings then agree exactly.
+        var eventTime = DateTimeOffset.FromUnixTimeMilliseconds(report.EventTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
+        if (last is not null && eventTime.ToUnixTimeMilliseconds() < last.MeasureTime)
+        {
+            throw RoamingErrors.InvalidField("event_time", ErrorReason.InvalidField, "is before the session's last reading; events and meter values must arrive in time order");
+        }
+
+        var energy = report.HasEnergyKwh ? report.EnergyKwh : last?.EnergyKwh ?? 0;
+        if (last is not null && energy < last.EnergyKwh)
+        {
+            throw RoamingErrors.InvalidField("energy_kwh", ErrorReason.InvalidField, $"is less than the energy already reported ({last.EnergyKwh:0.###} kWh); energy is cumulative");
+        }
+
+        var now = clock.GetUtcNow();
+        var connectorId = report.ConnectorId.Length > 0 ? report.ConnectorId : session.ConnectorId;
+        if (report.ConnectorId.Length > 0)
+        {
+            Locate(write, session.EvseId, report.ConnectorId, "connector_id");
+        }
+
+        session.State = (SessionState)next;
+        session.ConnectorId = connectorId;
+        session.EnergyKwh = energy;
+        if (SessionLifecycle.ActivityAfter(sessionEvent) is { } activity)
+        {
+            sessions.AddReading(write, new SessionReading(session.SessionId, 0, eventTime.ToUnixTimeMilliseconds(), energy, activity == SessionActivity.Parking ? 0 : last?.PowerKw, null, last?.StateOfCharge, (long)activity));
+        }
+
+        if (sessionEvent == SessionEvent.Started)
+        {
+            session.StartTime = Timestamp.FromDateTimeOffset(eventTime);
+        }
+
+        var commandId = report.CommandId;
+        if (next is SessionPhase.Completed or SessionPhase.Invalid)
+        {
+            session.EndTime = Timestamp.FromDateTimeOffset(eventTime);
+            session.StopReason = report.StopReason;
+        }
+
+        if (next == SessionPhase.Completed)
+        {
+            // The end reading closes the last period; pricing runs over every reading of the session.
+            sessions.AddReading(write, new SessionReading(session.SessionId, 0, eventTime.ToUnixTimeMilliseconds(), energy, 0, null, last?.StateOfCharge, last?.Activity ?? 0));
+            billing.Complete(write, session, sessions.Readings(write, session.SessionId), report.SignedMeterData, now);
+        }
+
+        // The command this event answers: the one named, or the session's open start (STARTED, START_FAILED) or stop (STOPPED).
+        var answered = AnsweredCommand(write, session.SessionId, commandId, sessionEvent);
+        Stamp(session, now);
+        var latest = sessions.Readings(write, session.SessionId);
+        var info = InfoOf(session, latest.Count > 0 ? latest[^1] : null, answered?.CommandId ?? string.Empty, eventTime);
+        if (next == SessionPhase.Active && sessionEvent != SessionEvent.Started)
+        {
+            // Suspend / resume / charging ended change what the session does, not its state: stream only, no push.
+            recorder.Save(write, session, info, push: false, now);
+        }
+        else
+        {
+            recorder.Save(write, session, info, push: true, now);
+        }
+
+        if (answered is not null)
+        {
+            var outcome = (sessionEvent, report.StopReason) switch
+            {
+                (SessionEvent.Started, _) => CommandResultType.Started,
+                (SessionEvent.Stopped, _) => CommandResultType.Stopped,
+                (SessionEvent.StartFailed, StopReason.Timeout) => CommandResultType.Timeout,
+                (SessionEvent.StartFailed, StopReason.EvseFault or StopReason.PowerLoss) => CommandResultType.EvseInoperative,
+                _ => CommandResultType.Failed,
+            };
+            recorder.Complete(write, answered, outcome, $"station reported {ProtoEnumName(report.Type)}", session.EvseId, now);
+        }
+
+        return session;
+    }
+
+    /// <summary>Applies meter values of an ACTIVE session (UC3-6): energy, power, current, state of charge, cost so far.</summary>
+    public ChargingInfo Meter(WriteContext write, string sessionId, IList<MeterValue> values)
+    {
+        var row = sessions.Find(write, sessionId) ?? throw UnknownSession(sessionId);
+        var session = Session.Parser.ParseFrom(row.Payload);
+        if (session.State != SessionState.Active)
+        {
+            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Session '{sessionId}' is {ProtoEnumName(session.State)}; meter values are taken while it is ACTIVE.", [new("session_id", sessionId)]);
+        }
+
+        var readings = sessions.Readings(write, sessionId);
+        var last = readings[^1];
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            var field = $"values[{i}]";
+            if (value.MeasureTime is null)
+            {
+                throw RoamingErrors.MissingField($"{field}.measure_time");
+            }
+
+            var time = value.MeasureTime.ToDateTimeOffset().ToUnixTimeMilliseconds();
+            if (time < last.MeasureTime)
+            {
+                throw RoamingErrors.InvalidField($"{field}.measure_time", ErrorReason.InvalidField, "is before the previous reading; values must ascend in time");
+            }
+
+            if (!double.IsFinite(value.EnergyKwh) || value.EnergyKwh < last.EnergyKwh)
+            {
+                throw RoamingErrors.InvalidField($"{field}.energy_kwh", ErrorReason.InvalidField, $"must not decrease (previous {last.EnergyKwh:0.###} kWh); energy is cumulative");
+            }
+
+            if (value.HasStateOfCharge && value.StateOfCharge is < 0 or > 100)
+            {
+                throw RoamingErrors.InvalidField($"{field}.state_of_charge", ErrorReason.InvalidField, "must be 0 to 100");
+            }
+
+            if ((value.HasPowerKw && (!double.IsFinite(value.PowerKw) || value.PowerKw < 0)) || (value.HasCurrentA && (!double.IsFinite(value.CurrentA) || value.CurrentA < 0)))
+            {
+                throw RoamingErrors.InvalidField(value.HasPowerKw && value.PowerKw < 0 ? $"{field}.power_kw" : $"{field}.current_a", ErrorReason.InvalidField, "must be a non-negative number");
+            }
+
+            last = new SessionReading(
+                sessionId,
+                0,
+                time,
+                value.EnergyKwh,
+                value.HasPowerKw ? value.PowerKw : null,
+                value.HasCurrentA ? value.CurrentA : null,
+                value.HasStateOfCharge ? value.StateOfCharge : last.StateOfCharge,
+                last.Activity);
+            sessions.AddReading(write, last);
+        }
+
+        var now = clock.GetUtcNow();
+        session.EnergyKwh = last.EnergyKwh;
+        var cost = billing.CostSoFar(write, session, sessions.Readings(write, sessionId), DateTimeOffset.FromUnixTimeMilliseconds(last.MeasureTime));
+        session.CostExclVat = cost?.ExclVat;
+        session.CostInclVat = cost?.InclVat;
+        Stamp(session, now);
+        var info = InfoOf(session, last, string.Empty, DateTimeOffset.FromUnixTimeMilliseconds(last.MeasureTime));
+        recorder.Save(write, session, info, push: false, now);
+        return info;
+    }
+
+    /// <summary>
+    /// Reports the outcome of a command the station could not carry out (or of a command type without session
+    /// events); a failed start leaves its session INVALID.
+    /// </summary>
+    public CommandResult Report(WriteContext write, string commandId, CommandResultType outcome, string message, string evseId)
+    {
+        var command = commands.Find(write, commandId)
+            ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownCommand, $"Command '{commandId}' does not exist.", [new("command_id", commandId)]);
+        if (!command.IsOpen)
+        {
+            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Command '{commandId}' already has its outcome.", [new("command_id", commandId)]);
+        }
+
+        if ((CommandType)command.CommandType == CommandType.StartSession && outcome == CommandResultType.Started
+            || (CommandType)command.CommandType == CommandType.StopSession && outcome == CommandResultType.Stopped)
+        {
+            throw RoamingErrors.InvalidField("result", ErrorReason.InvalidField, "a started or stopped session is reported with ReportSessionEvent (STARTED / STOPPED with this command_id), which also carries its times and energy");
+        }
+
+        return Close(write, command, outcome, message, evseId);
+    }
+
+    /// <summary>Reports TIMEOUT for a command whose station gave no outcome in time.</summary>
+    public CommandResult? TimeOut(WriteContext write, string commandId)
+    {
+        var command = commands.Find(write, commandId);
+        return command is { IsOpen: true }
+            ? Close(write, command, CommandResultType.Timeout, $"the station reported no outcome within {options.Value.Charging.CommandTimeout.TotalSeconds:0} s", string.Empty)
+            : null;
+    }
+
+    private CommandResult Close(WriteContext write, CommandRow command, CommandResultType outcome, string message, string evseId)
+    {
+        var now = clock.GetUtcNow();
+        if ((CommandType)command.CommandType == CommandType.StartSession && command.SessionId is { } sessionId
+            && sessions.Find(write, sessionId) is { } row && row.State == (long)SessionState.Pending)
+        {
+            // The start never happened: the session is void, and says why.
+            var session = Session.Parser.ParseFrom(row.Payload);
+            session.State = SessionState.Invalid;
+            session.EndTime = Timestamp.FromDateTimeOffset(now);
+            session.StopReason = outcome == CommandResultType.Timeout ? StopReason.Timeout : StopReason.Other;
+            Stamp(session, now);
+            recorder.Save(write, session, InfoOf(session, null, command.CommandId, now), push: true, now);
+        }
+
+        return recorder.Complete(write, command, outcome, message, evseId, now);
+    }
+
+    private CommandRow Open(WriteContext write, string provider, StationCommand station)
+    {
+        var now = clock.GetUtcNow();
+        var deadline = now + options.Value.Charging.CommandTimeout;
+        station.ProviderId = provider;
+        station.CreateTime = Timestamp.FromDateTimeOffset(now);
+        station.DeadlineTime = Timestamp.FromDateTimeOffset(deadline);
+        var row = new CommandRow(
+            station.CommandId,
+            provider,
+            (long)station.CommandType,
+            station.SessionId.Length > 0 ? station.SessionId : null,
+            station.EvseId.Length > 0 ? station.EvseId : null,
+            1,
+            deadline.ToUnixTimeMilliseconds(),
+            station.ToByteArray(),
+            null);
+        commands.Add(write, row);
+        return row;
+    }
+
+    private CommandRow? AnsweredCommand(WriteContext write, string sessionId, string commandId, SessionEvent sessionEvent)
+    {
+        if (commandId.Length > 0)
+        {
+            var named = commands.Find(write, commandId);
+            if (named is null || named.SessionId != sessionId)
+            {
+                throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownCommand, $"command_id: command '{commandId}' is not a command of session '{sessionId}'.", [new("field", "command_id")]);
+            }
+
+            return named.IsOpen ? named : null;
+        }
+
+        var type = sessionEvent switch
+        {
+            SessionEvent.Started or SessionEvent.StartFailed => CommandType.StartSession,
+            SessionEvent.Stopped => CommandType.StopSession,
+            _ => CommandType.Unspecified,
+        };
+        return type == CommandType.Unspecified ? null : commands.OpenFor(write, sessionId, (long)type);
+    }
+
+    /// <summary>The charging information streamed to the CSP for a session as it is now.</summary>
+    public static ChargingInfo InfoOf(Session session, SessionReading? last, string commandId, DateTimeOffset measured)
+    {
+        var info = new ChargingInfo
+        {
+        SessionId = session.SessionId,
+        State = session.State,
+        EvseId = session.EvseId,
+        ConnectorId = session.ConnectorId,
+        StartTime = session.StartTime,
+        EnergyKwh = session.EnergyKwh,
+        PowerKw = session.State == SessionState.Active && last is { Activity: 0, PowerKw: { } power } ? power : 0,
+        CostExclVat = session.CostExclVat,
+        CostInclVat = session.CostInclVat,
+        CommandId = commandId,
+        StopReason = session.StopReason,
+        UpdateTime = Timestamp.FromDateTimeOffset(measured),
+        };
+        if (last?.StateOfCharge is { } stateOfCharge)
+        {
+            info.StateOfCharge = stateOfCharge;
+        }
+
+        return info;
+    }
+
+    private static void Stamp(Session session, DateTimeOffset now)
+    {
+        session.Version++;
+        session.UpdateTime = Timestamp.FromDateTimeOffset(now);
+    }
+
+    private static RpcException UnknownSession(string sessionId) =>
+        RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+
+    private static RpcException Refused(ErrorReason reason, string message, string evseId) =>
+        RoamingErrors.Create(StatusCode.FailedPrecondition, reason, message, [new("evse_id", evseId)]);
+
+    private static string ProtoEnumName<TEnum>(TEnum value)
+        where TEnum : struct, System.Enum => Mapping.ProtoEnumNames.Of(value);
+}

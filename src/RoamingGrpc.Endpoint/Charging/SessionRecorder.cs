@@ -1,0 +1,68 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Storage.Charging;
+using RoamingGrpc.Storage.Outbox;
+using WriteContext = RoamingGrpc.Storage.WriteContext;
+
+namespace RoamingGrpc.Endpoint.Charging;
+
+/// <summary>
+/// Writes what a home-CSP must learn about its sessions, in the transaction of the change: the new session version,
+/// its charging information in the log that WatchChargingInfo reads, and (for state changes, SDRs and command
+/// outcomes) the durable push to the CSP through the outbox.
+/// </summary>
+internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, IOutbox outbox)
+{
+    /// <summary>Stores <paramref name="session"/> (its version and update time already stamped) and logs <paramref name="info"/>.</summary>
+    public void Save(WriteContext write, Session session, ChargingInfo info, bool push, DateTimeOffset now)
+    {
+        sessions.Save(write, new SessionRow(
+            session.SessionId,
+            session.ProviderId,
+            session.EvseId,
+            (long)session.State,
+            (long)session.Version,
+            session.UpdateTime.ToDateTimeOffset().ToUnixTimeMilliseconds(),
+            0,
+            session.ToByteArray(),
+            info.ToByteArray()));
+        sessions.AppendLog(write, session.ProviderId, session.SessionId, ChargingInfoEntry.ChargingInfoKind, info.ToByteArray(), now);
+        if (push)
+        {
+            Enqueue(write, session.ProviderId, OutboxRelay.SessionKind, session.SessionId, session.Version, session, now);
+        }
+    }
+
+    /// <summary>Closes a command with its outcome, logs it for the CSP's stream and queues its durable push.</summary>
+    public CommandResult Complete(WriteContext write, CommandRow command, CommandResultType outcome, string message, string evseId, DateTimeOffset now)
+    {
+        var station = StationCommand.Parser.ParseFrom(command.Payload);
+        var result = new CommandResult
+        {
+            CommandId = command.CommandId,
+            CommandType = station.CommandType,
+            Result = outcome,
+            SessionId = station.SessionId,
+            ReservationId = station.ReservationId,
+            EvseId = evseId.Length > 0 ? evseId : station.EvseId,
+            ConnectorId = station.ConnectorId,
+            Message = message.Length > 512 ? message[..512] : message,
+            ResultTime = Timestamp.FromDateTimeOffset(now),
+            RequestId = station.RequestId,
+        };
+        commands.Complete(write, command.CommandId, result.ToByteArray());
+        sessions.AppendLog(write, command.Provider, station.SessionId, ChargingInfoEntry.CommandResultKind, result.ToByteArray(), now);
+        Enqueue(write, command.Provider, OutboxRelay.CommandResultKind, command.CommandId, 1, result, now);
+        return result;
+    }
+
+    /// <summary>Queues an SDR version for its CSP.</summary>
+    public void Push(WriteContext write, Sdr sdr, DateTimeOffset now) =>
+        Enqueue(write, sdr.ProviderId, OutboxRelay.SdrKind, sdr.SdrId, sdr.Version, sdr, now);
+
+    private void Enqueue(WriteContext write, string provider, string kind, string id, ulong version, IMessage record, DateTimeOffset now) =>
+        outbox.Enqueue(write, PartyIdentity.Create(PartyRole.Csp, provider).ToString(), kind, id, (long)version, record.ToByteArray(), now);
+}

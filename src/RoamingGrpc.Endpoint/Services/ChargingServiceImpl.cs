@@ -1,0 +1,164 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Charging;
+using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Endpoint.Streams;
+using RoamingGrpc.Storage.Charging;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// UC3-2 remote start, UC3-4 remote stop, UC3-6 charging information, and session reads (UC3-1, UC3-3, UC3-5), hosted
+/// by the visited-CSO for registered CSPs. A CSP only ever sees and commands its own sessions; another CSP's session is
+/// NOT_FOUND / UNKNOWN_SESSION. Commands answer at once (accepted with a command_id, or refused with a reason); the
+/// station's outcome follows on WatchChargingInfo and by durable push.
+/// </summary>
+[Callers(CallerPolicy.RegisteredPartner)]
+internal sealed class ChargingServiceImpl(
+    SessionDesk desk,
+    ISessionStore sessions,
+    IdempotentWriter writer,
+    ChargingFeeds feeds,
+    OutboxSignal outboxSignal,
+    EndpointSettings endpoint,
+    IOptions<RoamingEndpointOptions> options,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock) : ChargingService.ChargingServiceBase
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public override async Task<StartSessionResponse> StartSession(StartSessionRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var provider = context.Caller().PartyId;
+        var token = TokenRefValidator.Canonical(request.Token, "token", provider);
+        var evseId = StatusValidator.EvseIdOf(request.EvseId, "evse_id", endpoint.Identity);
+        if (request.ReservationId.Length > 0)
+        {
+            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownReservation, $"Reservation '{request.ReservationId}' does not exist (reservations, UC3-8, are not live on this endpoint version).", [new("field", "reservation_id")]);
+        }
+
+        if (request.ChargePlan is not null)
+        {
+            throw RoamingErrors.Create(StatusCode.Unimplemented, ErrorReason.UseCaseNotLive, "charge_plan: charge plans (UC3-7) are not live on this endpoint version; start without one.", [new("use_case", "UC3-7")]);
+        }
+
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            StartSessionResponse.Parser,
+            write =>
+            {
+                var (session, command) = desk.Start(write, new PendingStart(
+                    provider,
+                    token,
+                    evseId,
+                    request.ConnectorId,
+                    request.IdentificationMethod == IdentificationMethod.Unspecified ? IdentificationMethod.QrApp : request.IdentificationMethod,
+                    AuthorizationMethod.Command,
+                    request.AuthorizationReference,
+                    requestId,
+                    Remote: true,
+                    null));
+                return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = ResultTimeout };
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        Published();
+        return response;
+    }
+
+    public override async Task<StopSessionResponse> StopSession(StopSessionRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            StopSessionResponse.Parser,
+            write =>
+            {
+                var (session, command) = desk.Stop(write, context.Caller().PartyId, sessionId, requestId);
+                return new StopSessionResponse { CommandId = command.CommandId, Session = session, ResultTimeout = ResultTimeout };
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        Published();
+        return response;
+    }
+
+    public override async Task<GetSessionResponse> GetSession(GetSessionRequest request, ServerCallContext context)
+    {
+        var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
+        var row = await sessions.GetAsync(sessionId, context.CancellationToken).ConfigureAwait(false);
+        return row is not null && row.Provider == context.Caller().PartyId
+            ? new GetSessionResponse { Session = Session.Parser.ParseFrom(row.Payload) }
+            : throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+    }
+
+    public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
+        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        var states = request.States.Select(state => System.Enum.IsDefined(state) && state != SessionState.Unspecified
+            ? (long)state
+            : throw RoamingErrors.InvalidField("states", ErrorReason.InvalidField, "must hold SESSION_STATE values (not UNSPECIFIED)")).Distinct().Order().ToList();
+        var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, string.Join('+', states)), clock.GetUtcNow());
+        // The log head is read before the page: a change after it is both on a later page or delta and in the stream.
+        var sequence = await sessions.LatestSequenceAsync(context.CancellationToken).ConfigureAwait(false);
+        var rows = await sessions.ListAsync(
+            new SessionPageQuery(context.Caller().PartyId, updatedSince, states, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
+            context.CancellationToken).ConfigureAwait(false);
+        var page = rows.Take(pageSize).ToList();
+        var response = new ListSessionsResponse
+        {
+            Sessions = { page.Select(row => Session.Parser.ParseFrom(row.Payload)) },
+            SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
+            Sequence = (ulong)sequence,
+        };
+        if (rows.Count > pageSize)
+        {
+            response.NextPageToken = cursor.After(updatedSince is not null, page[^1].SessionId, page[^1].ChangeSeq).Encode();
+        }
+
+        return response;
+    }
+
+    public override async Task WatchChargingInfo(
+        IAsyncStreamReader<WatchChargingInfoRequest> requestStream,
+        IServerStreamWriter<WatchChargingInfoResponse> responseStream,
+        ServerCallContext context)
+    {
+        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await new LogStreamSession<WatchChargingInfoRequest, WatchChargingInfoResponse, ChargingInfoEntry>(
+                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), feeds.ChargingInfo, options.Value.Streams, clock, requestStream, responseStream, session.Token)
+                .RunAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "The endpoint is shutting down; resume after your last applied sequence."));
+        }
+    }
+
+    private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
+
+    private void Published()
+    {
+        feeds.ChargingInfo.Notify();
+        feeds.StationCommands.Notify();
+        outboxSignal.Ring();
+    }
+}
