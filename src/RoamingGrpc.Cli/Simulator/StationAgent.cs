@@ -70,6 +70,7 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
         start = new DateTimeOffset(start.Year, start.Month, start.Day, start.Hour, start.Minute, 0, TimeSpan.Zero);
         _charges[sessionId] = new Charge(evseId, start, 0, 0);
         await ReportAsync(sessionId, SessionEventType.Started, start, 0, commandId, StopReason.Unspecified, null, cancellationToken).ConfigureAwait(false);
+        await StatusAsync(evseId, EvseStatus.Charging, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Charges <paramref name="energyKwh"/> over the first hour (two meter values at <paramref name="powerKw"/>), then charging ends.</summary>
@@ -93,6 +94,7 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
         var signed = _meter.Sign(sessionId, charge.EvseId, (charge.Start, charge.MeterStart), (end, charge.MeterStart + charge.EnergyKwh));
         var session = await ReportAsync(sessionId, SessionEventType.Stopped, end, charge.EnergyKwh, commandId, reason, signed, cancellationToken).ConfigureAwait(false);
         _charges.TryRemove(sessionId, out _);
+        await StatusAsync(charge.EvseId, EvseStatus.Available, cancellationToken).ConfigureAwait(false);
         return session;
     }
 
@@ -115,6 +117,16 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
             cancellationToken: cancellationToken).ConfigureAwait(false);
         return response.Session;
     }
+
+    // EVSE status (UC1-3) follows the session, stamped with the real clock (the status log orders by change time).
+    private Task<ReportEvseStatusResponse> StatusAsync(string evseId, EvseStatus status, CancellationToken cancellationToken) =>
+        backoffice.ReportEvseStatusAsync(
+            new ReportEvseStatusRequest
+            {
+                RequestId = Guid.NewGuid().ToString(),
+                Statuses = { new EvseStatusEvent { EvseId = evseId, Status = status, ChangeTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) } },
+            },
+            cancellationToken: cancellationToken).ResponseAsync;
 
     private static string Short(string id) => id.Length > 8 ? id[..8] : id;
 
