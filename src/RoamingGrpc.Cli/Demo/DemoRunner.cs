@@ -148,14 +148,34 @@ internal sealed class DemoRunner(TextWriter output)
                 pushedTariffs.Select(tariff => tariff.TariffId).Order().SequenceEqual(["AC-STANDARD", "DC-8EO-CONTRACT"])
                 && pulledTariffs.Tariffs.Select(tariff => tariff.TariffId).Order().SequenceEqual(["AC-STANDARD", "DC-8EO-CONTRACT"]));
 
+            var cspDatabase = Path.Combine(root, "csp.db");
+            var scenarios = new ChargingScenarios(
+                _trace,
+                new CspBackofficeService.CspBackofficeServiceClient(cspAdmin.Get(cspUrl, Csp)),
+                siteAdmin,
+                new ChargingService.ChargingServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
+                new SdrService.SdrServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
+                () => csp ?? throw new InvalidOperationException("The CSP endpoint is stopped."),
+                async _ =>
+                {
+                    await StopAsync(csp).ConfigureAwait(false);
+                    csp = null;
+                },
+                async token =>
+                {
+                    csp = await StartAsync(Csp, cspCerts, cspDatabase, (Cso, null), token, listen: $"{cspUrl.Host}:{cspUrl.Port}").ConfigureAwait(false);
+                    await WaitForHandshakesAsync(cso, csp, token).ConfigureAwait(false);
+                });
+            await scenarios.RunAsync(cancellationToken).ConfigureAwait(false);
+
             Section("Role identification: who may call what");
             using var cspAsPartner = PartnerChannelFactory.ForClient(cspCerts, Csp, loggerFactory);
             var info = await new PlatformService.PlatformServiceClient(cspAsPartner.Get(csoUrl, Cso))
                 .GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             Line($"CSP -> CSO GetPlatformInfo: {info.Platform.Role} {info.Platform.PartyId} at {info.Platform.EndpointUrl}, live: {UseCases(info.Platform.UseCases)}");
-            var notLive = await ExpectErrorAsync(() => new ChargingService.ChargingServiceClient(cspAsPartner.Get(csoUrl, Cso))
-                .ListSessionsAsync(new ListSessionsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-            Line($"CSP -> CSO ChargingService.ListSessions: {Describe(notLive)}");
+            var notLive = await ExpectErrorAsync(() => new ReservationService.ReservationServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .ListReservationsAsync(new ListReservationsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"CSP -> CSO ReservationService.ListReservations: {Describe(notLive)}");
             using var intruderFactory = PartnerChannelFactory.ForClient(intruder, PartyIdentity.Create(PartyRole.Cso, "DE*XYZ"), loggerFactory);
             var denied = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(intruderFactory.Get(csoUrl, Cso))
                 .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
@@ -221,11 +241,11 @@ internal sealed class DemoRunner(TextWriter output)
     }
 
     private async Task<WebApplication> StartAsync(
-        PartyIdentity identity, string certificates, string database, (PartyIdentity Identity, Uri? Url) partner, CancellationToken cancellationToken)
+        PartyIdentity identity, string certificates, string database, (PartyIdentity Identity, Uri? Url) partner, CancellationToken cancellationToken, string listen = "127.0.0.1:0")
     {
         var settings = EndpointOverrides.For(
             identity,
-            "127.0.0.1:0",
+            listen,
             certificates,
             database,
             identity.Role == PartyRole.Cso ? "Demo charging stations" : "Demo e-mobility provider",

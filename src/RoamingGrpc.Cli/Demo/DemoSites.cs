@@ -45,6 +45,7 @@ internal static class DemoSites
                         MaxVoltage = isDc ? 920 : 400,
                         MaxAmperage = isDc ? 300 : 32,
                         MaxElectricPower = isDc ? 150_000 : 22_000,
+                        TariffIds = { isDc ? ["DC-8EO-CONTRACT", "DC-ZZZ-CONTRACT", "AC-STANDARD"] : ["AC-STANDARD"] },
                     },
                 },
             });

@@ -10,11 +10,13 @@ using RoamingGrpc.Storage.Charging;
 namespace RoamingGrpc.Endpoint.Charging;
 
 /// <summary>
-/// Reports TIMEOUT for commands whose station gave no outcome within <c>Roaming:Charging:CommandTimeout</c> (CSO
-/// endpoints). Deadlines are stored with the commands, so a restart does not lose or extend them.
+/// Reports TIMEOUT for commands whose station gave no outcome within <c>Roaming:Charging:CommandTimeout</c>, and ends
+/// sessions that stayed PENDING past <c>PendingTimeout</c> (CSO endpoints). Deadlines come from the database, so a
+/// restart does not lose or extend them.
 /// </summary>
 internal sealed partial class CommandTimeouts(
     ICommandStore commands,
+    ISessionStore sessions,
     IDatabase database,
     SessionDesk desk,
     ChargingFeeds feeds,
@@ -46,7 +48,16 @@ internal sealed partial class CommandTimeouts(
                     }
                 }
 
-                if (overdue.Count > 0)
+                var stale = await sessions.StalePendingAsync(clock.GetUtcNow() - options.Value.Charging.PendingTimeout, stoppingToken).ConfigureAwait(false);
+                foreach (var sessionId in stale)
+                {
+                    if (await database.WriteAsync(write => desk.ExpirePending(write, sessionId), stoppingToken).ConfigureAwait(false) is not null)
+                    {
+                        Log.PendingExpired(logger, sessionId);
+                    }
+                }
+
+                if (overdue.Count + stale.Count > 0)
                 {
                     feeds.ChargingInfo.Notify();
                     outboxSignal.Ring();
@@ -64,6 +75,9 @@ internal sealed partial class CommandTimeouts(
     {
         [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Command {CommandId} of {Provider} timed out; TIMEOUT reported")]
         public static partial void TimedOut(ILogger logger, string commandId, string provider);
+
+        [LoggerMessage(EventId = 3603, Level = LogLevel.Information, Message = "Session {SessionId} was never started at the station; ended INVALID (TIMEOUT)")]
+        public static partial void PendingExpired(ILogger logger, string sessionId);
 
         [LoggerMessage(EventId = 3602, Level = LogLevel.Error, Message = "Looking for overdue commands failed; trying again at the next sweep")]
         public static partial void SweepFailed(ILogger logger, Exception exception);

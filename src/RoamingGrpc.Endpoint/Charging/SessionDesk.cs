@@ -367,6 +367,25 @@ internal sealed class SessionDesk(
             : null;
     }
 
+    /// <summary>Ends a session that stayed PENDING past the pending timeout (no EV plugged in): INVALID, stop reason TIMEOUT.</summary>
+    public Session? ExpirePending(WriteContext write, string sessionId)
+    {
+        var row = sessions.Find(write, sessionId);
+        if (row is null || row.State != (long)SessionState.Pending || commands.OpenFor(write, sessionId, (long)CommandType.StartSession) is not null)
+        {
+            return null; // it moved on meanwhile
+        }
+
+        var now = clock.GetUtcNow();
+        var session = Session.Parser.ParseFrom(row.Payload);
+        session.State = SessionState.Invalid;
+        session.EndTime = Timestamp.FromDateTimeOffset(now);
+        session.StopReason = StopReason.Timeout;
+        Stamp(session, now);
+        recorder.Save(write, session, InfoOf(session, null, string.Empty, now), push: true, now);
+        return session;
+    }
+
     private CommandResult Close(WriteContext write, CommandRow command, CommandResultType outcome, string message, string evseId)
     {
         var now = clock.GetUtcNow();

@@ -9,6 +9,12 @@ public sealed class ChargingOptions
     /// </summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often overdue commands are looked for.</summary>
+    /// <summary>
+    /// A session authorized at the EVSE (PresentToken) that the station has not reported STARTED within this time is
+    /// ended INVALID (stop reason TIMEOUT), so that the EVSE is free again (matches the default authorization expiry).
+    /// </summary>
+    public TimeSpan PendingTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How often overdue commands and pending sessions are looked for.</summary>
     public TimeSpan CommandSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -92,9 +92,9 @@ public sealed record EndpointSettings(
             problems.Add("Roaming:Limits message sizes and MaxStreamsPerConnection must be positive.");
         }
 
-        if (options.Charging.CommandTimeout <= TimeSpan.Zero || options.Charging.CommandSweepInterval <= TimeSpan.Zero)
+        if (options.Charging.CommandTimeout <= TimeSpan.Zero || options.Charging.CommandSweepInterval <= TimeSpan.Zero || options.Charging.PendingTimeout <= TimeSpan.Zero)
         {
-            problems.Add("Roaming:Charging CommandTimeout and CommandSweepInterval must be positive.");
+            problems.Add("Roaming:Charging CommandTimeout, PendingTimeout and CommandSweepInterval must be positive.");
         }
 
         if (problems.Count > 0)

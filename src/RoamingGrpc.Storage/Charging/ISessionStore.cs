@@ -36,6 +36,9 @@ public interface ISessionStore : IChangeLog<ChargingInfoEntry>
     /// </summary>
     Task<(long Sequence, IReadOnlyList<byte[]> Infos)> OpenInfosAsync(string provider, CancellationToken cancellationToken);
 
+    /// <summary>Sessions still PENDING without an open command that last changed before <paramref name="before"/>.</summary>
+    Task<IReadOnlyList<string>> StalePendingAsync(DateTimeOffset before, CancellationToken cancellationToken);
+
     /// <summary>The head of the charging-information log (for list responses).</summary>
     Task<long> LatestSequenceAsync(CancellationToken cancellationToken);
 }

@@ -138,6 +138,19 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<string>> StalePendingAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<string>>(
+            async (connection, ct) => (await connection.QueryAsync<string>(new CommandDefinition(
+                """
+                SELECT session_id FROM sessions
+                WHERE state = 1 AND update_time < @before
+                  AND NOT EXISTS (SELECT 1 FROM commands WHERE commands.session_id = sessions.session_id AND commands.is_open = 1)
+                """,
+                new { before = before.ToUnixTimeMilliseconds() },
+                cancellationToken: ct)).ConfigureAwait(false)).AsList(),
+            cancellationToken);
+
+    /// <inheritdoc />
     public async Task<long> LatestSequenceAsync(CancellationToken cancellationToken) =>
         (await BoundsAsync(cancellationToken).ConfigureAwait(false)).Latest;
 

@@ -24,6 +24,7 @@ public sealed class ChargingRig : IAsyncDisposable
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private readonly List<string> _earlierErrors = [];
+    private int _cspPort;
     private readonly IReadOnlyDictionary<string, string?> _csoSettings;
 
     private ChargingRig(TwoEndpoints endpoints, RunningEndpoint other, IReadOnlyDictionary<string, string?> csoSettings)
@@ -35,6 +36,8 @@ public sealed class ChargingRig : IAsyncDisposable
             endpoints.Pki.Issue("cso-backoffice", PartyRole.Backoffice, "DE*ABC"), PartyIdentity.Create(PartyRole.Backoffice, "DE*ABC"), endpoints.Cso));
         Charging = new ChargingService.ChargingServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
         Sdrs = new SdrService.SdrServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        CspBackoffice = new CspBackofficeService.CspBackofficeServiceClient(endpoints.Channel(
+            endpoints.Pki.Issue("csp-backoffice", PartyRole.Backoffice, "DE-8EO"), PartyIdentity.Create(PartyRole.Backoffice, "DE-8EO"), endpoints.Csp));
         OtherCertificates = Path.Combine(endpoints.Root, "other-csp");
         OtherCharging = new ChargingService.ChargingServiceClient(endpoints.Channel(OtherCertificates, OtherCsp, endpoints.Cso));
     }
@@ -48,6 +51,9 @@ public sealed class ChargingRig : IAsyncDisposable
 
     /// <summary>The CSO's back office, as the station (simulator) uses it.</summary>
     public CsoBackofficeService.CsoBackofficeServiceClient Station { get; }
+
+    /// <summary>The CSP's (DE-8EO) back office: tokens and remote commands.</summary>
+    public CspBackofficeService.CspBackofficeServiceClient CspBackoffice { get; }
 
     /// <summary>ChargingService of the CSO, called as DE-8EO.</summary>
     public ChargingService.ChargingServiceClient Charging { get; }
@@ -87,6 +93,22 @@ public sealed class ChargingRig : IAsyncDisposable
         _earlierErrors.AddRange(Endpoints.Cso.Log.Errors);
         var settings = new Dictionary<string, string?>(_csoSettings) { ["Roaming:Listen"] = $"127.0.0.1:{port}" };
         await Endpoints.StartCsoAsync(Endpoints.Csp.Url, settings, [(OtherCsp, Other.Url)]);
+    }
+
+    /// <summary>Stops the CSP (DE-8EO): to the CSO it is unreachable from now on.</summary>
+    public async Task StopCspAsync()
+    {
+        _cspPort = Endpoints.Csp.Url.Port;
+        await Endpoints.Csp.DisposeAsync();
+        _earlierErrors.AddRange(Endpoints.Csp.Log.Errors);
+    }
+
+    /// <summary>Starts the CSP again on its database and port, and waits until the CSO has it registered again.</summary>
+    public async Task StartCspAgainAsync()
+    {
+        await Endpoints.StartCspAsync($"127.0.0.1:{_cspPort}");
+        var directory = Endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();
+        await TwoEndpoints.WaitUntilAsync(() => directory.IsRegistered(TwoEndpoints.CsoIdentity), Deadline, "the restarted CSP registered with the CSO");
     }
 
     /// <summary>A deadline for one call.</summary>
