@@ -18,9 +18,13 @@ internal static class SimulateCommand
         var changesOption = new Option<long>("--changes") { Description = "Status changes to report.", DefaultValueFactory = _ => 1000 };
         var rateOption = new Option<int>("--rate") { Description = "Status changes per second (0 = as fast as the endpoint takes them).", DefaultValueFactory = _ => 100 };
         var batchOption = new Option<int>("--batch") { Description = "Status changes per ReportEvseStatus call (1..1000).", DefaultValueFactory = _ => 100 };
+        var commandsOption = new Option<bool>("--execute-commands")
+        {
+            Description = "Afterwards, keep executing partners' remote start and stop commands (each started session charges 20 kWh) until Ctrl+C.",
+        };
         var command = new Command("simulate", "Station simulator: publish generated sites, then report EVSE status changes at a rate.")
         {
-            endpointOption, certOption, sitesOption, evsesOption, changesOption, rateOption, batchOption,
+            endpointOption, certOption, sitesOption, evsesOption, changesOption, rateOption, batchOption, commandsOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,6 +44,13 @@ internal static class SimulateCommand
             {
                 var evses = await simulator.PublishSitesAsync(parse.GetValue(sitesOption), parse.GetValue(evsesOption), cancellationToken).ConfigureAwait(false);
                 await simulator.RunStatusAsync(evses, parse.GetValue(changesOption), parse.GetValue(rateOption), batch, cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(commandsOption))
+                {
+                    await parse.InvocationConfiguration.Output.WriteLineAsync("executing partners' commands (Ctrl+C stops)").ConfigureAwait(false);
+                    using var agent = new StationAgent(new CsoBackofficeService.CsoBackofficeServiceClient(connection.Channel), parse.InvocationConfiguration.Output, autoChargeKwh: 20);
+                    await agent.RunAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 return 0;
             }
             catch (RpcException ex)

@@ -11,7 +11,10 @@ namespace RoamingGrpc.Cli.Simulator;
 /// signed meter data, all through the CSO's back-office API. Sessions run on a simulated station clock that starts
 /// <see cref="SessionLength"/> in the past, so that a demo session of seconds is priced like one of 90 minutes.
 /// </summary>
-internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClient backoffice, TextWriter output) : IDisposable
+/// <param name="backoffice">The CSO's back office.</param>
+/// <param name="output">Where the station's lines go.</param>
+/// <param name="autoChargeKwh">When set, a remotely started session charges this much at once (for a standalone simulator).</param>
+internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClient backoffice, TextWriter output, double? autoChargeKwh = null) : IDisposable
 {
     /// <summary>The simulated length of a session: 60 minutes charging, then 30 minutes parked.</summary>
     public static readonly TimeSpan SessionLength = TimeSpan.FromMinutes(90);
@@ -38,6 +41,11 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
                         case CommandType.StartSession:
                             await output.WriteLineAsync($"  station  <- START_SESSION {Short(command.CommandId)} at {command.EvseId}: cable plugged, energy flows").ConfigureAwait(false);
                             await PlugInAsync(command.SessionId, command.EvseId, command.CommandId, cancellationToken).ConfigureAwait(false);
+                            if (autoChargeKwh is { } energy)
+                            {
+                                await ChargeAsync(command.SessionId, energy, 22, cancellationToken).ConfigureAwait(false);
+                            }
+
                             break;
                         case CommandType.StopSession:
                             await output.WriteLineAsync($"  station  <- STOP_SESSION {Short(command.CommandId)} for session {Short(command.SessionId)}").ConfigureAwait(false);

@@ -20,7 +20,7 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
     public async Task RemoteSession_StartMeterStop_SdrHandComputedPushedOnceThenAccepted()
     {
         await using var rig = await ChargingRig.StartAsync(output);
-        var t0 = Start();
+        var t0 = ChargingRig.SessionStart();
 
         var (sessionId, startCommand, stopCommand) = await RunSessionAsync(rig, t0, energyKwh: 22);
         var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1);
@@ -64,7 +64,7 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
     public async Task DisputedSdr_Corrected_CreditReversesAndNewSdrRepricedAllPushed()
     {
         await using var rig = await ChargingRig.StartAsync(output);
-        await RunSessionAsync(rig, Start(), energyKwh: 22);
+        await RunSessionAsync(rig, ChargingRig.SessionStart(), energyKwh: 22);
         var original = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
 
         await rig.Sdrs.DisputeSdrAsync(new DisputeSdrRequest { RequestId = "d", SdrId = original.SdrId, Reason = SdrDisputeReason.WrongEnergy, Detail = "meter says 20 kWh" }, deadline: ChargingRig.Soon());
@@ -87,7 +87,7 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
     public async Task CsoRestartedMidSession_SessionCompletesAndSdrArrivesExactlyOnce()
     {
         await using var rig = await ChargingRig.StartAsync(output);
-        var t0 = Start();
+        var t0 = ChargingRig.SessionStart();
         var started = await rig.Charging.StartSessionAsync(new StartSessionRequest { RequestId = "start", EvseId = ChargingRig.EvseId, Token = AppUser }, deadline: ChargingRig.Soon());
         var sessionId = started.Session.SessionId;
         await rig.EventAsync(sessionId, SessionEventType.Started, t0, 0, started.CommandId);
@@ -125,11 +125,5 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
         var stopCommand = await rig.NextCommandAsync(candidate => candidate.CommandId == stop.CommandId);
         await rig.EventAsync(sessionId, SessionEventType.Stopped, t0.AddMinutes(90), energyKwh, stopCommand.CommandId, StopReason.Remote);
         return (sessionId, started.CommandId, stop.CommandId);
-    }
-
-    private static DateTimeOffset Start()
-    {
-        var now = DateTimeOffset.UtcNow.AddHours(-3);
-        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
     }
 }

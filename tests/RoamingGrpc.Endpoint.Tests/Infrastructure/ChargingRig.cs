@@ -111,6 +111,13 @@ public sealed class ChargingRig : IAsyncDisposable
         await TwoEndpoints.WaitUntilAsync(() => directory.IsRegistered(TwoEndpoints.CsoIdentity), Deadline, "the restarted CSP registered with the CSO");
     }
 
+    /// <summary>A station-clock session start three hours ago, on a whole minute (so hand-computed durations are exact).</summary>
+    public static DateTimeOffset SessionStart()
+    {
+        var now = DateTimeOffset.UtcNow.AddHours(-3);
+        return new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute, 0, TimeSpan.Zero);
+    }
+
     /// <summary>A deadline for one call.</summary>
     public static DateTime Soon() => DateTime.UtcNow.Add(Deadline);
 
