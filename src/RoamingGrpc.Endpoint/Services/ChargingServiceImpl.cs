@@ -140,17 +140,10 @@ internal sealed class ChargingServiceImpl(
         IServerStreamWriter<WatchChargingInfoResponse> responseStream,
         ServerCallContext context)
     {
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        try
-        {
-            await new LogStreamSession<WatchChargingInfoRequest, WatchChargingInfoResponse, ChargingInfoEntry>(
-                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), feeds.ChargingInfo, options.Value.Streams, clock, requestStream, responseStream, session.Token)
-                .RunAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The endpoint is shutting down; resume after your last applied sequence."));
-        }
+        await StreamLifetime.RunAsync(context, lifetime, token =>
+            new LogStreamSession<WatchChargingInfoRequest, WatchChargingInfoResponse, ChargingInfoEntry>(
+                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), feeds.ChargingInfo, options.Value.Streams, clock, requestStream, responseStream, token)
+                .RunAsync()).ConfigureAwait(false);
     }
 
     private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);

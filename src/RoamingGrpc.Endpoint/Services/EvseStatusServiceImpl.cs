@@ -71,16 +71,9 @@ internal sealed class EvseStatusServiceImpl(
     {
         // Streams end when the endpoint stops, so that shutdown does not wait for them; consumers resume elsewhere
         // or after the restart from their cursor.
-        using var session = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        try
-        {
-            await new LogStreamSession<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>(
-                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), feed, options.Value.Streams, clock, requestStream, responseStream, session.Token)
-                .RunAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, "The endpoint is shutting down; resume after your last applied sequence."));
-        }
+        await StreamLifetime.RunAsync(context, lifetime, token =>
+            new LogStreamSession<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>(
+                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), feed, options.Value.Streams, clock, requestStream, responseStream, token)
+                .RunAsync()).ConfigureAwait(false);
     }
 }
