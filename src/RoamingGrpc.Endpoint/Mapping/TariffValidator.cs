@@ -2,6 +2,7 @@ using System.Globalization;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Domain.Pricing;
 using RoamingGrpc.Endpoint.Errors;
 
 namespace RoamingGrpc.Endpoint.Mapping;
@@ -42,6 +43,11 @@ public static class TariffValidator
 
         Price(tariff.MinPrice, tariff.Currency, "tariff.min_price", required: false);
         Price(tariff.MaxPrice, tariff.Currency, "tariff.max_price", required: false);
+        if (tariff.MinPrice is not null && tariff.MaxPrice is not null && MoneyFormat.Parse(tariff.MinPrice.Amount) > MoneyFormat.Parse(tariff.MaxPrice.Amount))
+        {
+            throw RoamingErrors.InvalidField("tariff.max_price.amount", ErrorReason.InvalidField, $"must not be below min_price {tariff.MinPrice.Amount}");
+        }
+
         if (tariff.StartTime is not null && tariff.EndTime is not null && tariff.EndTime.ToDateTimeOffset() <= tariff.StartTime.ToDateTimeOffset())
         {
             throw RoamingErrors.InvalidField("tariff.end_time", ErrorReason.InvalidField, "must be after start_time");
@@ -178,9 +184,13 @@ public static class TariffValidator
             throw RoamingErrors.InvalidField($"{field}.currency_code", ErrorReason.InvalidField, $"must be the tariff's currency {currency} (was '{price.CurrencyCode}')");
         }
 
-        if (!TryDecimal(price.Amount, out var amount) || amount < 0)
+        // The contract's grammar exactly (Money), so that every stored price can be priced (PricingMapping).
+        if (!MoneyFormat.TryParse(price.Amount, out var amount) || amount < 0)
         {
-            throw RoamingErrors.InvalidField($"{field}.amount", ErrorReason.InvalidField, $"must be a non-negative decimal string such as \"0.39\" (was '{price.Amount}')");
+            throw RoamingErrors.InvalidField(
+                $"{field}.amount",
+                ErrorReason.InvalidField,
+                $"must be a non-negative decimal string with at most 15 integer and 6 fraction digits such as \"0.39\" (was '{price.Amount}')");
         }
     }
 

@@ -6,6 +6,9 @@ public interface ISiteRepository
     /// <summary>The site (removed ones included), or null.</summary>
     Task<SiteRow?> GetAsync(string siteId, CancellationToken cancellationToken);
 
+    /// <summary>The current (not removed) site that has the EVSE, or null.</summary>
+    Task<SiteRow?> GetByEvseAsync(string evseId, CancellationToken cancellationToken);
+
     /// <summary>One page of sites; see <see cref="SitePageQuery"/>.</summary>
     Task<IReadOnlyList<SiteRow>> ListAsync(SitePageQuery query, CancellationToken cancellationToken);
 

@@ -16,6 +16,16 @@ public sealed class SiteRepository(IDatabase database) : ISiteRepository
             cancellationToken);
 
     /// <inheritdoc />
+    public Task<SiteRow?> GetByEvseAsync(string evseId, CancellationToken cancellationToken) =>
+        database.ReadAsync(
+            (connection, ct) => connection.QuerySingleOrDefaultAsync<SiteRow>(
+                new CommandDefinition(
+                    $"SELECT {Columns} FROM sites WHERE removed = 0 AND site_id = (SELECT site_id FROM site_evses WHERE evse_id = @evseId)",
+                    new { evseId },
+                    cancellationToken: ct)),
+            cancellationToken);
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<SiteRow>> ListAsync(SitePageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);

@@ -66,12 +66,19 @@ public sealed class TariffTests(ITestOutputHelper output)
         wrongCurrency.Elements[0].PriceComponents[0].Price.CurrencyCode = "USD";
         var badRange = TestTariffs.Create("T2");
         badRange.Elements[0].Restrictions = new TariffRestrictions { MinKwh = 50, MaxKwh = 10 };
+        var tooPrecise = TestTariffs.Create("T2");
+        tooPrecise.Elements[0].PriceComponents[0].Price.Amount = "0.3900001";
+        var minAboveMax = TestTariffs.Create("T2");
+        minAboveMax.MinPrice = new Money { CurrencyCode = "EUR", Amount = "5.00" };
+        minAboveMax.MaxPrice = new Money { CurrencyCode = "EUR", Amount = "4.99" };
         var retargeted = TestTariffs.Create("T1", target: "DE-8EO");
         var cases = new (Tariff Tariff, StatusCode Code, string Reason)[]
         {
             (unspecified, StatusCode.InvalidArgument, "MISSING_FIELD"),
             (wrongCurrency, StatusCode.InvalidArgument, "INVALID_FIELD"),
             (badRange, StatusCode.InvalidArgument, "INVALID_FIELD"),
+            (tooPrecise, StatusCode.InvalidArgument, "INVALID_FIELD"),
+            (minAboveMax, StatusCode.InvalidArgument, "INVALID_FIELD"),
             (retargeted, StatusCode.FailedPrecondition, "WRONG_STATE"),
         };
         foreach (var (tariff, code, reason) in cases)
