@@ -15,9 +15,8 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// <summary>
 /// Prices sessions with the tariff that applies to their home-CSP (the domain's <see cref="TariffPricer"/>) and
 /// issues the service detail records (UC3-5, UC3-9): the SDR of a completed session, and the credit and correcting
-/// SDRs of a disputed one. The tariff that applies is the first of the connector's tariffs (the session's connector,
-/// else the EVSE's first) that the CSP may see and that is valid at the session start, a tariff targeted at the CSP
-/// before a general one.
+/// SDRs of a disputed one. The tariff that applies is chosen by <see cref="TariffChoice"/> among the tariffs of the
+/// session's connector (else the EVSE's first).
 /// </summary>
 internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository tariffs, ISdrStore sdrs, SessionRecorder recorder)
 {
@@ -204,13 +203,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
     {
         var connector = location.Connector ?? location.Evse.Connectors.FirstOrDefault();
         IEnumerable<string> ids = tariffId is not null ? [tariffId] : connector?.TariffIds ?? [];
-        var visible = ids
-            .Select(id => tariffs.Find(write, id))
-            .Where(row => row is { Removed: false } && (row.TargetProvider is null || row.TargetProvider == provider))
-            .Select(row => Tariff.Parser.ParseFrom(row!.Payload))
-            .Where(tariff => (tariff.StartTime is null || tariff.StartTime.ToDateTimeOffset() <= at) && (tariff.EndTime is null || at < tariff.EndTime.ToDateTimeOffset()))
-            .OrderBy(tariff => tariff.TargetProviderId.Length == 0 ? 1 : 0)
-            .FirstOrDefault();
+        var visible = TariffChoice.Applicable(ids.Select(id => tariffs.Find(write, id)).ToList(), provider, at);
         if (visible is null && tariffId is not null)
         {
             throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"{field}: tariff '{tariffId}' does not exist, was removed, is not valid at the session start or is for another provider.", [new("field", field ?? "tariff_id")]);

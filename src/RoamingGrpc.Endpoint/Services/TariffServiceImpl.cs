@@ -69,7 +69,7 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
     {
         var tariffId = Mapping.TariffValidator.TariffId(request.TariffId, "tariff_id");
         var row = await tariffs.GetAsync(tariffId, context.CancellationToken).ConfigureAwait(false);
-        if (row is null || row.Removed || (row.TargetProvider is not null && row.TargetProvider != context.Caller().PartyId))
+        if (!TariffChoice.VisibleTo(row, context.Caller().PartyId))
         {
             throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
         }
@@ -191,42 +191,21 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
     private async Task<Tariff> VisibleTariffAsync(string tariffId, string caller, CancellationToken cancellationToken)
     {
         var row = await tariffs.GetAsync(tariffId, cancellationToken).ConfigureAwait(false);
-        if (row is null || row.Removed || (row.TargetProvider is not null && row.TargetProvider != caller))
-        {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
-        }
-
-        return Tariff.Parser.ParseFrom(row.Payload);
+        return TariffChoice.VisibleTo(row, caller)
+            ? Tariff.Parser.ParseFrom(row.Payload)
+            : throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
     }
 
-    // The connector lists the tariffs of every partner; the caller's view is the general ones and its own, and its own
-    // replaces a general one. Of those, the first (in the connector's order) valid at the start prices the estimate.
+    // The tariff that applies to the caller at the connector (TariffChoice): the estimate prices with it.
     private async Task<Tariff> ConnectorTariffAsync(string evseId, Connector connector, string caller, DateTimeOffset start, CancellationToken cancellationToken)
     {
-        Tariff? general = null;
+        var rows = new List<TariffRow?>();
         foreach (var tariffId in connector.TariffIds)
         {
-            var row = await tariffs.GetAsync(tariffId, cancellationToken).ConfigureAwait(false);
-            if (row is null || row.Removed || (row.TargetProvider is not null && row.TargetProvider != caller))
-            {
-                continue;
-            }
-
-            var tariff = Tariff.Parser.ParseFrom(row.Payload);
-            if ((tariff.StartTime is not null && tariff.StartTime.ToDateTimeOffset() > start) || (tariff.EndTime is not null && tariff.EndTime.ToDateTimeOffset() <= start))
-            {
-                continue;
-            }
-
-            if (row.TargetProvider is not null)
-            {
-                return tariff;
-            }
-
-            general ??= tariff;
+            rows.Add(await tariffs.GetAsync(tariffId, cancellationToken).ConfigureAwait(false));
         }
 
-        return general ?? throw RoamingErrors.Create(
+        return TariffChoice.Applicable(rows, caller, start) ?? throw RoamingErrors.Create(
             StatusCode.NotFound,
             ErrorReason.UnknownTariff,
             $"No tariff of connector '{connector.ConnectorId}' of EVSE {evseId} applies to you at {start:O}.",
