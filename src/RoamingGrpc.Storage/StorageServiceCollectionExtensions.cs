@@ -6,6 +6,7 @@ using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
 using RoamingGrpc.Storage.Tariffs;
+using RoamingGrpc.Storage.Tokens;
 
 namespace RoamingGrpc.Storage;
 
@@ -27,6 +28,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IEvseStatusStore, EvseStatusStore>();
         services.AddSingleton<IPartnerStatusStore, PartnerStatusStore>();
         services.AddSingleton<IReceivedRecords, ReceivedRecords>();
+        services.AddSingleton<ITokenRepository, TokenRepository>();
+        services.AddSingleton<ITokenDistributionStore, TokenDistributionStore>();
+        services.AddSingleton<IPartnerTokenLists, PartnerTokenLists>();
         return services;
     }
 }
