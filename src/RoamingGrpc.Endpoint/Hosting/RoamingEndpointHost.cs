@@ -125,6 +125,10 @@ public static class RoamingEndpointHost
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        services.AddSingleton<TokenListSignal>();
+        services.AddSingleton<TokenListDistributor>();
+        services.AddHostedService(provider => provider.GetRequiredService<TokenListDistributor>());
+        services.AddSingleton<TokenAuthorizer>();
         services.AddSingleton<LogFeed>();
         services.AddSingleton<StatusSubscriber>();
         services.AddHostedService(provider => provider.GetRequiredService<StatusSubscriber>());
