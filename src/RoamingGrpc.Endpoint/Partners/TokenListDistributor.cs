@@ -139,35 +139,30 @@ public sealed partial class TokenListDistributor(
                 clock,
                 logger,
                 stoppingToken);
-            string? problem;
             if (held.HeldHashed != hashed || held.HeldVersion is not { } from || from > version)
             {
-                problem = await push.FullAsync().ConfigureAwait(false);
+                await push.FullAsync().ConfigureAwait(false);
             }
             else if (from < version)
             {
                 // A delta also checks the partner's copy: if it does not hold `from`, it says so and gets a FULL list.
-                problem = await push.DeltasAsync(from).ConfigureAwait(false);
+                if (!await push.DeltasAsync(from).ConfigureAwait(false))
+                {
+                    await push.FullAsync().ConfigureAwait(false);
+                }
             }
             else if (!_verified.TryGetValue(cso, out var verified) || verified != registration)
             {
-                // Nothing changed, but the partner may have lost its copy: a FULL list it already holds is answered
-                // DUPLICATE at its first chunk.
-                problem = await push.FullAsync().ConfigureAwait(false);
+                // Nothing to send, but the partner may have lost its copy: a FULL list of the version it should hold
+                // is answered DUPLICATE at its first chunk. If the list moved on meanwhile, a delta checks instead.
+                if (!await push.FullAsync(onlyAtVersion: from).ConfigureAwait(false) && !await push.DeltasAsync(from).ConfigureAwait(false))
+                {
+                    await push.FullAsync().ConfigureAwait(false);
+                }
             }
             else
             {
                 return PollInterval;
-            }
-
-            if (problem == Pusher.Mismatch)
-            {
-                problem = await push.FullAsync().ConfigureAwait(false);
-            }
-
-            if (problem is not null)
-            {
-                return Failed(cso, StatusCode.DataLoss, problem);
             }
 
             _verified[cso] = registration;
@@ -177,6 +172,10 @@ public sealed partial class TokenListDistributor(
         catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
         {
             return Failed(cso, ex.StatusCode, ex.Status.Detail);
+        }
+        catch (UnexpectedAnswerException ex)
+        {
+            return Failed(cso, StatusCode.DataLoss, ex.Message);
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException && !stoppingToken.IsCancellationRequested)
         {
@@ -207,18 +206,18 @@ public sealed partial class TokenListDistributor(
         ILogger logger,
         CancellationToken cancellationToken)
     {
-        /// <summary>The problem returned when the partner does not hold the base of a delta.</summary>
-        public const string Mismatch = "LIST_VERSION_MISMATCH";
-
-        /// <summary>Pushes the changes after <paramref name="held"/> as DELTAs; null when the partner is current.</summary>
-        public async Task<string?> DeltasAsync(long held)
+        /// <summary>
+        /// Pushes the changes after <paramref name="held"/> as DELTAs until the partner is current; false when the
+        /// partner does not hold <paramref name="held"/> (it needs a FULL list).
+        /// </summary>
+        public async Task<bool> DeltasAsync(long held)
         {
             while (true)
             {
                 var changes = await tokens.ChangesSinceAsync(held, ChunkSize, cancellationToken).ConfigureAwait(false);
                 if (changes.Tokens.Count == 0)
                 {
-                    return null;
+                    return true;
                 }
 
                 // Up to the last change read: every change in (held, target] is in this push.
@@ -233,12 +232,12 @@ public sealed partial class TokenListDistributor(
                 catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ReasonOf(ex) == RoamingErrors.ReasonName(ErrorReason.ListVersionMismatch))
                 {
                     Log.NeedsFullList(logger, cso, held, ex.Status.Detail);
-                    return Mismatch;
+                    return false;
                 }
 
                 if (response.Outcome is not (TokenListPushOutcome.Applied or TokenListPushOutcome.Duplicate) || response.CurrentVersion != (ulong)target)
                 {
-                    return $"the delta {held} -> {target} was answered {ProtoEnumNames.Of(response.Outcome)} with version {response.CurrentVersion}";
+                    throw new UnexpectedAnswerException($"the delta {held} -> {target} was answered {ProtoEnumNames.Of(response.Outcome)} with version {response.CurrentVersion}");
                 }
 
                 await distribution.RecordHeldAsync(cso.PartyId, target, salt is not null, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -246,15 +245,23 @@ public sealed partial class TokenListDistributor(
                 held = target;
                 if (changes.Tokens.Count < ChunkSize)
                 {
-                    return null;
+                    return true;
                 }
             }
         }
 
-        /// <summary>Pushes the whole list in chunks; null when the partner holds it.</summary>
-        public async Task<string?> FullAsync()
+        /// <summary>
+        /// Pushes the whole list in chunks until the partner holds it. With <paramref name="onlyAtVersion"/>, only if
+        /// the list is still at that version (false otherwise, nothing sent).
+        /// </summary>
+        public async Task<bool> FullAsync(long? onlyAtVersion = null)
         {
             var snapshot = await tokens.SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            if (onlyAtVersion is { } expected && snapshot.Version != expected)
+            {
+                return false;
+            }
+
             var chunks = snapshot.Tokens.Count == 0 ? [[]] : snapshot.Tokens.Chunk(ChunkSize).ToList();
             for (var i = 0; i < chunks.Count; i++)
             {
@@ -264,24 +271,24 @@ public sealed partial class TokenListDistributor(
                 {
                     await distribution.RecordHeldAsync(cso.PartyId, snapshot.Version, salt is not null, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                     Log.AlreadyHeld(logger, cso, snapshot.Version);
-                    return null;
+                    return true;
                 }
 
-                var expected = last ? TokenListPushOutcome.Applied : TokenListPushOutcome.ChunkStored;
-                if (response.Outcome != expected && response.Outcome != TokenListPushOutcome.Duplicate)
+                var expectedOutcome = last ? TokenListPushOutcome.Applied : TokenListPushOutcome.ChunkStored;
+                if (response.Outcome != expectedOutcome && response.Outcome != TokenListPushOutcome.Duplicate)
                 {
-                    return $"chunk {i} of the FULL list version {snapshot.Version} was answered {ProtoEnumNames.Of(response.Outcome)}";
+                    throw new UnexpectedAnswerException($"chunk {i} of the FULL list version {snapshot.Version} was answered {ProtoEnumNames.Of(response.Outcome)}");
                 }
 
                 if (last && response.CurrentVersion != (ulong)snapshot.Version)
                 {
-                    return $"after the FULL list version {snapshot.Version} the partner holds version {response.CurrentVersion}";
+                    throw new UnexpectedAnswerException($"after the FULL list version {snapshot.Version} the partner holds version {response.CurrentVersion}");
                 }
             }
 
             await distribution.RecordHeldAsync(cso.PartyId, snapshot.Version, salt is not null, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
             Log.PushedFull(logger, cso, snapshot.Version, snapshot.Tokens.Count, chunks.Count);
-            return null;
+            return true;
         }
 
         private PushTokenUpdatesRequest Request(TokenListMode mode, long version, IEnumerable<TokenRow> rows, int chunk, bool last)
@@ -322,6 +329,9 @@ public sealed partial class TokenListDistributor(
 
         private static string? ReasonOf(RpcException error) => error.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;
     }
+
+    /// <summary>A partner answered a push in a way the contract does not allow; its recorded version stays as it was.</summary>
+    private sealed class UnexpectedAnswerException(string message) : Exception(message);
 
     private static partial class Log
     {
