@@ -16,6 +16,7 @@ internal static class RoamingCommandLine
         root.Subcommands.Add(CertCommands.Create());
         root.Subcommands.Add(PartnerCommands.Create());
         root.Subcommands.Add(BackofficeCommands.Create());
+        root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         return root;
     }

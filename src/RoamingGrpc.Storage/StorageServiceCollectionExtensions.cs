@@ -7,6 +7,7 @@ using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
 using RoamingGrpc.Storage.Tariffs;
+using RoamingGrpc.Storage.Tokens;
 
 namespace RoamingGrpc.Storage;
 
@@ -31,6 +32,9 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<ICommandStore, CommandStore>();
         services.AddSingleton<ISdrStore, SdrStore>();
+        services.AddSingleton<ITokenRepository, TokenRepository>();
+        services.AddSingleton<ITokenDistributionStore, TokenDistributionStore>();
+        services.AddSingleton<IPartnerTokenLists, PartnerTokenLists>();
         return services;
     }
 }

@@ -126,6 +126,10 @@ public static class RoamingEndpointHost
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<OutboxRelay>();
         services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
+        services.AddSingleton<TokenListSignal>();
+        services.AddSingleton<TokenListDistributor>();
+        services.AddHostedService(provider => provider.GetRequiredService<TokenListDistributor>());
+        services.AddSingleton<TokenAuthorizer>();
         services.AddSingleton<LogFeed>();
         services.AddSingleton<StatusSubscriber>();
         services.AddHostedService(provider => provider.GetRequiredService<StatusSubscriber>());
@@ -134,6 +138,7 @@ public static class RoamingEndpointHost
         services.AddSingleton<SessionRecorder>();
         services.AddSingleton<SessionBilling>();
         services.AddSingleton<SessionDesk>();
+        services.AddSingleton<RemoteCommandRelay>();
         services.AddHostedService<CommandTimeouts>();
 
         var limits = new LimitsOptions();

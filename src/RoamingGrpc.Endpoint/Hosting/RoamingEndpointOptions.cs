@@ -55,6 +55,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>Session and command settings (CSO endpoints).</summary>
     public ChargingOptions Charging { get; set; } = new();
 
+    /// <summary>Online authorization deadline and token list distribution (UC4-1, UC4-2).</summary>
+    public AuthorizationOptions Authorization { get; set; } = new();
+
     /// <summary>HTTP/2 and message limits, set explicitly rather than left to defaults.</summary>
     public LimitsOptions Limits { get; set; } = new();
 }

@@ -7,44 +7,79 @@ using RoamingGrpc.Endpoint.Errors;
 namespace RoamingGrpc.Endpoint.Security;
 
 /// <summary>
-/// Reads the EMAID out of a vehicle's ISO 15118 contract certificate (UC3-3 Plug and Charge): the leaf's subject CN,
-/// which must be a well-formed contract id, and the leaf must be within its validity. The CSO does not hold the V2G
-/// PKI's roots, so it does not verify the chain; the home-CSP, which issued the contract, receives the chain with the
-/// authorization request and decides.
+/// The EMAID binding of an ISO 15118 contract certificate (UC3-3): the subject common name of the chain's leaf.
+/// This endpoint runs no ISO 15118 PKI: it checks no chain to a V2G or mobility-operator root and no revocation. The
+/// CSO takes the EMAID from a presented certificate (<see cref="PresentedEmaid"/>: well-formed, within validity) and
+/// the home-CSP checks that the certificate names the EMAID it authorizes (<see cref="Emaid"/>).
 /// </summary>
 public static class ContractCertificate
 {
-    /// <summary>The EMAID of the leaf (first certificate) of a PEM chain; INVALID_ARGUMENT naming <paramref name="field"/> otherwise.</summary>
-    public static ContractId Emaid(string pem, string field, DateTimeOffset now)
+    private const string CommonNameOid = "2.5.4.3";
+
+    /// <summary>
+    /// The EMAID (canonical) the leaf of <paramref name="pem"/> is issued to, or null when its common name is not an
+    /// EMAID. A value that holds no readable certificate is INVALID_ARGUMENT naming <paramref name="field"/>.
+    /// </summary>
+    public static string? Emaid(string pem, string field)
     {
-        X509Certificate2 leaf;
+        ArgumentNullException.ThrowIfNull(pem);
+        using var leaf = Leaf(pem, field);
+        foreach (var name in leaf.SubjectName.EnumerateRelativeDistinguishedNames())
+        {
+            if (!name.HasMultipleElements && name.GetSingleElementType().Value == CommonNameOid)
+            {
+                return ContractId.TryParse(name.GetSingleElementValue(), out var emaid) ? emaid.ToString() : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The EMAID a vehicle presented (CSO side of UC3-3): the leaf must be within its validity at <paramref name="now"/>
+    /// and name a well-formed EMAID; otherwise INVALID_ARGUMENT naming <paramref name="field"/>.
+    /// </summary>
+    public static ContractId PresentedEmaid(string pem, string field, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(pem);
+        using var leaf = Leaf(pem, field);
+        if (now < leaf.NotBefore.ToUniversalTime() || now >= leaf.NotAfter.ToUniversalTime())
+        {
+            throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"the contract certificate is not valid now (valid {leaf.NotBefore.ToUniversalTime():u} to {leaf.NotAfter.ToUniversalTime():u})");
+        }
+
+        var commonName = leaf.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         try
         {
-            leaf = X509CertificateLoader.LoadCertificate(PemEncoding.TryFind(pem, out var fields)
-                ? Convert.FromBase64String(pem[fields.Base64Data])
-                : throw new CryptographicException("no PEM certificate found"));
+            return ContractId.Parse(commonName);
         }
-        catch (Exception ex) when (ex is CryptographicException or FormatException)
+        catch (InvalidIdentifierException ex)
         {
-            throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"is not a PEM X.509 certificate chain ({ex.Message})");
+            throw RoamingErrors.InvalidField(field, ErrorReason.InvalidIdentifier, $"the contract certificate's subject CN '{commonName}' is not an EMAID: {ex.Message}");
+        }
+    }
+
+    private static X509Certificate2 Leaf(string pem, string field)
+    {
+        // The first CERTIFICATE block is the leaf (the chain is sent leaf first).
+        var rest = pem.AsSpan();
+        while (PemEncoding.TryFind(rest, out var fields))
+        {
+            if (rest[fields.Label].SequenceEqual("CERTIFICATE"))
+            {
+                try
+                {
+                    return X509CertificateLoader.LoadCertificate(Convert.FromBase64String(rest[fields.Base64Data].ToString()));
+                }
+                catch (CryptographicException ex)
+                {
+                    throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"the first certificate cannot be read: {ex.Message}");
+                }
+            }
+
+            rest = rest[fields.Location.End..];
         }
 
-        using (leaf)
-        {
-            if (now < leaf.NotBefore.ToUniversalTime() || now >= leaf.NotAfter.ToUniversalTime())
-            {
-                throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"the contract certificate is not valid now (valid {leaf.NotBefore:u} to {leaf.NotAfter:u})");
-            }
-
-            var commonName = leaf.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
-            try
-            {
-                return ContractId.Parse(commonName);
-            }
-            catch (InvalidIdentifierException ex)
-            {
-                throw RoamingErrors.InvalidField(field, ErrorReason.InvalidIdentifier, $"the contract certificate's subject CN '{commonName}' is not an EMAID: {ex.Message}");
-            }
-        }
+        throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, "must hold the contract certificate chain in PEM (-----BEGIN CERTIFICATE-----), leaf first");
     }
 }

@@ -41,6 +41,7 @@ internal sealed class CsoBackofficeServiceImpl(
     IdempotentWriter writer,
     SessionDesk desk,
     SessionBilling billing,
+    TokenAuthorizer authorizer,
     ISessionStore sessions,
     ICommandStore commands,
     ISdrStore sdrs,
@@ -256,6 +257,80 @@ internal sealed class CsoBackofficeServiceImpl(
             },
             context.CancellationToken).ConfigureAwait(false);
         outboxSignal.Ring();
+        return response;
+    }
+
+    public override async Task<PresentTokenResponse> PresentToken(PresentTokenRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var evseId = StatusValidator.EvseIdOf(request.EvseId, "evse_id", endpoint.Identity);
+        if (request.IdentificationMethod == IdentificationMethod.Unspecified || !System.Enum.IsDefined(request.IdentificationMethod))
+        {
+            throw RoamingErrors.InvalidField("identification_method", ErrorReason.MissingField, "must be one of the IDENTIFICATION_METHOD values (not UNSPECIFIED)");
+        }
+
+        TokenRef token;
+        string? certificate = null;
+        switch (request.CredentialCase)
+        {
+            case PresentTokenRequest.CredentialOneofCase.Token:
+                token = TokenRefValidator.Canonical(request.Token, "token", provider: null);
+                break;
+            case PresentTokenRequest.CredentialOneofCase.ContractCertificatePem:
+                // UC3-3: the EMAID comes from the vehicle's contract certificate; its provider part names the home-CSP.
+                var emaid = ContractCertificate.PresentedEmaid(request.ContractCertificatePem, "contract_certificate_pem", clock.GetUtcNow());
+                token = new TokenRef { Uid = emaid.ToString(), Type = TokenType.Emaid, ContractId = emaid.ToString(), ProviderId = emaid.Provider.ToString() };
+                certificate = request.ContractCertificatePem;
+                break;
+            default:
+                throw RoamingErrors.InvalidField("credential", ErrorReason.MissingField, "set token (RFID, PIN...) or contract_certificate_pem (Plug and Charge)");
+        }
+
+        // The home-CSP is asked first (outside the write transaction: the writer never waits on the network); it
+        // answers a retried request_id with the same decision, so the whole call stays idempotent.
+        var decision = await authorizer.AuthorizeAsync(token, request.IdentificationMethod, evseId, request.ConnectorId.Length > 0 ? request.ConnectorId : null, certificate, requestId, context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            PresentTokenResponse.Parser,
+            write =>
+            {
+                var answer = new PresentTokenResponse
+                {
+                    Status = decision.Status,
+                    AuthorizationMethod = decision.Method,
+                    AuthorizationReference = decision.AuthorizationReference,
+                    Limits = decision.Limits,
+                    Info = { decision.Info },
+                };
+                if (decision.Status == AuthorizationStatus.Allowed)
+                {
+                    var sessionToken = token.Clone();
+                    sessionToken.ProviderId = decision.ProviderId;
+                    if (decision.Token is { } record)
+                    {
+                        sessionToken.ContractId = record.ContractId;
+                    }
+
+                    answer.Session = desk.Start(write, new PendingStart(
+                        decision.ProviderId,
+                        sessionToken,
+                        evseId,
+                        request.ConnectorId,
+                        request.IdentificationMethod,
+                        decision.Method,
+                        decision.AuthorizationReference,
+                        requestId,
+                        Remote: false,
+                        null)).Session;
+                }
+
+                return answer;
+            },
+            context.CancellationToken).ConfigureAwait(false);
+        ChargingPublished();
         return response;
     }
 

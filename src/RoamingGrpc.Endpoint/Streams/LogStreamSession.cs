@@ -93,6 +93,11 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         {
             throw ProtocolViolation($"the first message must be start, within {options.StartTimeout.TotalSeconds:0} s");
         }
+        catch (IOException ex)
+        {
+            // The consumer reset the stream before its start message (e.g. it is shutting down): the call is over.
+            throw new RpcException(new Status(StatusCode.Cancelled, "The consumer ended the stream."), ex.Message);
+        }
 
         if (!hasMessage)
         {

@@ -71,7 +71,9 @@ public sealed partial class StatusSubscriber(
             {
                 if (!_subscriptions.TryGetValue(partner.Identity, out var running) || running.IsCompleted)
                 {
-                    _subscriptions[partner.Identity] = Task.Run(() => RunAsync(partner.Identity, stoppingToken), stoppingToken);
+                    // Not started with the stopping token: a task cancelled before it ran would fail StopAsync's WhenAll;
+                    // RunAsync itself ends quietly once stopping.
+                    _subscriptions[partner.Identity] = Task.Run(() => RunAsync(partner.Identity, stoppingToken), CancellationToken.None);
                 }
             }
 

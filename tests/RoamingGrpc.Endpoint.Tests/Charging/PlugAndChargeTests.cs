@@ -14,6 +14,7 @@ namespace RoamingGrpc.Endpoint.Tests.Charging;
 public sealed class PlugAndChargeTests(ITestOutputHelper output)
 {
     private const string Emaid = "DE-8EO-CPNC00001";
+    private static readonly string Canonical = ContractId.Parse(Emaid).ToString();
     private static readonly Token Contract = new() { Uid = Emaid, Type = TokenType.Emaid, ContractId = Emaid, Valid = true, Whitelist = WhitelistType.Never };
 
     [Fact]
@@ -26,7 +27,7 @@ public sealed class PlugAndChargeTests(ITestOutputHelper output)
 
         Assert.Equal((AuthorizationStatus.Allowed, AuthorizationMethod.Online), (presented.Status, presented.AuthorizationMethod));
         Assert.NotEmpty(presented.AuthorizationReference);
-        Assert.Equal((TokenType.Emaid, Emaid, Emaid, "DE-8EO"), (presented.Session.Token.Type, presented.Session.Token.Uid, presented.Session.Token.ContractId, presented.Session.ProviderId));
+        Assert.Equal((TokenType.Emaid, Canonical, Canonical, "DE-8EO"), (presented.Session.Token.Type, presented.Session.Token.Uid, presented.Session.Token.ContractId, presented.Session.ProviderId));
         Assert.Equal(IdentificationMethod.PlugAndCharge, presented.Session.IdentificationMethod);
     }
 

@@ -94,15 +94,19 @@ public sealed class TwoEndpoints : IAsyncDisposable
         return Cso = await RunningEndpoint.StartAsync(_output, CsoIdentity, CsoCertificates, Path.Combine(Root, "cso.db"), [(CspIdentity, cspUrl), .. morePartners ?? []], settings, cancellationToken);
     }
 
-    public async Task<RunningEndpoint> StartCspAsync(string listen = "127.0.0.1:0", CancellationToken cancellationToken = default) =>
-        Csp = await RunningEndpoint.StartAsync(
-            _output,
-            CspIdentity,
-            CspCertificates,
-            Path.Combine(Root, "csp.db"),
-            [(CsoIdentity, null)],
-            new Dictionary<string, string?> { ["Roaming:RevocationFile"] = RevocationFile, ["Roaming:Listen"] = listen },
-            cancellationToken);
+    public async Task<RunningEndpoint> StartCspAsync(
+        string listen = "127.0.0.1:0",
+        IReadOnlyDictionary<string, string?>? extra = null,
+        CancellationToken cancellationToken = default)
+    {
+        var settings = new Dictionary<string, string?> { ["Roaming:RevocationFile"] = RevocationFile, ["Roaming:Listen"] = listen };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return Csp = await RunningEndpoint.StartAsync(_output, CspIdentity, CspCertificates, Path.Combine(Root, "csp.db"), [(CsoIdentity, null)], settings, cancellationToken);
+    }
 
     /// <summary>A loopback port free at the time of the call.</summary>
     public static int FreePort()
