@@ -7,6 +7,7 @@ using RoamingGrpc.Cli.Simulator;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Storage.PartnerData;
+using RoamingGrpc.Storage.Tokens;
 
 namespace RoamingGrpc.Cli.Demo;
 
@@ -22,6 +23,7 @@ internal sealed class ChargingScenarios(
     ChargingService.ChargingServiceClient charging,
     SdrService.SdrServiceClient sdrs,
     Func<WebApplication> csp,
+    IPartnerTokenLists csoTokenLists,
     Func<CancellationToken, Task> stopCsp,
     Func<CancellationToken, Task> restartCsp)
 {
@@ -65,6 +67,16 @@ internal sealed class ChargingScenarios(
             var issued = await cspBackoffice.IssueTokenAsync(new IssueTokenRequest { RequestId = Guid.NewGuid().ToString(), Token = token }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             trace.Line($"CSP back office IssueToken {issued.Token.Type} {issued.Token.Uid} contract {issued.Token.ContractId}, whitelist {Name(issued.Token.Whitelist)}");
         }
+
+        var deadline = DateTime.UtcNow + StepTimeout;
+        IReadOnlyList<PartnerTokenRow> held = [];
+        while (DateTime.UtcNow < deadline && held.Count < 2)
+        {
+            held = await csoTokenLists.TokensAsync("DE-8EO", cancellationToken).ConfigureAwait(false);
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        trace.Line($"CSO holds DE-8EO's token list: {held.Count} token(s), pushed by the CSP's distributor (TokenUpdateService.PushTokenUpdates)");
 
         // The stations are free again after the status simulation.
         var now = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow);

@@ -108,7 +108,8 @@ internal sealed class SessionDesk(
             AuthorizationReference = start.AuthorizationReference.Length > 0 || !start.Remote ? start.AuthorizationReference : commandId,
             SiteId = location.Site.SiteId,
             EvseId = start.EvseId,
-            ConnectorId = start.ConnectorId,
+            // An EVSE with a single connector needs no choice: the session is on it from the start.
+            ConnectorId = start.ConnectorId.Length == 0 && location.Evse.Connectors.Count == 1 ? location.Evse.Connectors[0].ConnectorId : start.ConnectorId,
             CommandId = commandId,
             TransactionId = sessionId,
         };
