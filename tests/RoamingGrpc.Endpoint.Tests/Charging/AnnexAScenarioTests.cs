@@ -54,6 +54,8 @@ public sealed class AnnexAScenarioTests(ITestOutputHelper output)
     {
         await using var rig = await ChargingRig.StartAsync(output);
         await IssueAsync(rig, Card);
+        // A card names no provider: the CSO finds its home-CSP in the token lists it received (UC4-2).
+        await WaitForOfflineListAsync(rig, [Card.Uid]);
 
         var presented = await PresentCardAsync(rig, ChargingRig.EvseId);
         var sdr = await ChargeLocallyAsync(rig, presented.Session.SessionId);

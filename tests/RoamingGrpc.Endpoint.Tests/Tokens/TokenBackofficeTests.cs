@@ -167,19 +167,23 @@ public sealed class TokenBackofficeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task RemoteCommands_NotLiveYet_UnimplementedUseCaseNotLive()
+    public async Task RemoteCommands_BadRequests_InvalidArgumentAndUnknownCommandHasNoResult()
     {
         await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
         var backoffice = Backoffice(endpoints);
 
-        var start = await Assert.ThrowsAsync<RpcException>(async () =>
-            await backoffice.RequestRemoteStartAsync(new RequestRemoteStartRequest { RequestId = "s" }, deadline: Soon()));
-        var stop = await Assert.ThrowsAsync<RpcException>(async () =>
-            await backoffice.RequestRemoteStopAsync(new RequestRemoteStopRequest { RequestId = "s" }, deadline: Soon()));
-        var result = await Assert.ThrowsAsync<RpcException>(async () =>
-            await backoffice.GetCommandResultAsync(new GetCommandResultRequest(), deadline: Soon()));
+        var noToken = await Assert.ThrowsAsync<RpcException>(async () =>
+            await backoffice.RequestRemoteStartAsync(new RequestRemoteStartRequest { RequestId = "s", EvseId = "DE*ABC*E1*1" }, deadline: Soon()));
+        var badOperator = await Assert.ThrowsAsync<RpcException>(async () =>
+            await backoffice.RequestRemoteStopAsync(new RequestRemoteStopRequest { RequestId = "s", OperatorId = "not an operator", SessionId = "x" }, deadline: Soon()));
+        var unknownPartner = await Assert.ThrowsAsync<RpcException>(async () =>
+            await backoffice.RequestRemoteStopAsync(new RequestRemoteStopRequest { RequestId = "t", OperatorId = "FR*XYZ", SessionId = "x" }, deadline: Soon()));
+        var pending = await backoffice.GetCommandResultAsync(new GetCommandResultRequest { OperatorId = "DE*ABC", CommandId = "no-such-command" }, deadline: Soon());
 
-        Assert.All([start, stop, result], error => Assert.Equal((StatusCode.Unimplemented, "USE_CASE_NOT_LIVE"), (error.StatusCode, ReasonOf(error))));
+        Assert.Equal((StatusCode.InvalidArgument, "MISSING_FIELD"), (noToken.StatusCode, ReasonOf(noToken)));
+        Assert.Equal((StatusCode.InvalidArgument, "INVALID_IDENTIFIER"), (badOperator.StatusCode, ReasonOf(badOperator)));
+        Assert.Equal((StatusCode.NotFound, "UNKNOWN_PARTY"), (unknownPartner.StatusCode, ReasonOf(unknownPartner)));
+        Assert.Null(pending.CommandResult);
     }
 
     [Fact]
