@@ -405,7 +405,12 @@ internal sealed class SessionDesk(
         return recorder.Complete(write, command, outcome, message, evseId, now);
     }
 
-    private CommandRow Open(WriteContext write, string provider, StationCommand station)
+    /// <summary>
+    /// Opens a command of <paramref name="provider"/> for the station (stamps provider, create and deadline time);
+    /// the caller notifies <see cref="ChargingFeeds.StationCommands"/> after the commit. Its outcome comes through
+    /// <see cref="Report"/>, a session event, or <see cref="TimeOut"/>.
+    /// </summary>
+    public CommandRow Open(WriteContext write, string provider, StationCommand station)
     {
         var now = clock.GetUtcNow();
         var deadline = now + options.Value.Charging.CommandTimeout;
