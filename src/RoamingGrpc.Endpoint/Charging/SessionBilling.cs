@@ -194,8 +194,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
             reading.Activity == 0 ? UsageActivity.Charging : UsageActivity.Parking,
             reading.PowerKw is { } power ? (decimal)power : null,
             reading.CurrentA is { } current ? (decimal)current : null)).ToList();
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(location.Site.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        var result = TariffPricer.Price(PricingMapping.ToPricing(tariff), new SessionUsage(start, end < start ? start : end, samples), zone);
+        var result = TariffPricer.Price(PricingMapping.ToPricing(tariff), new SessionUsage(start, end < start ? start : end, samples), CostEstimate.ZoneOf(location.Site.TimeZone));
         return (tariff, result);
     }
 

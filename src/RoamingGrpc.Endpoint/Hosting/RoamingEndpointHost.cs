@@ -139,6 +139,7 @@ public static class RoamingEndpointHost
         services.AddSingleton<SessionBilling>();
         services.AddSingleton<SessionDesk>();
         services.AddSingleton<RemoteCommandRelay>();
+        services.AddSingleton<Navigation.EvseFinder>();
         services.AddHostedService<CommandTimeouts>();
 
         var limits = new LimitsOptions();

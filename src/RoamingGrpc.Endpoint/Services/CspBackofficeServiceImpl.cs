@@ -27,6 +27,7 @@ internal sealed partial class CspBackofficeServiceImpl(
     ITokenRepository tokens,
     TokenListSignal tokenListSignal,
     RemoteCommandRelay commands,
+    Navigation.EvseFinder finder,
     IdempotentWriter writer,
     EndpointSettings endpoint,
     TimeProvider clock,
@@ -215,6 +216,9 @@ internal sealed partial class CspBackofficeServiceImpl(
 
     public override Task<GetCommandResultResponse> GetCommandResult(GetCommandResultRequest request, ServerCallContext context) =>
         commands.ResultAsync(request, context.CancellationToken);
+
+    public override Task<FindEvsesResponse> FindEvses(FindEvsesRequest request, ServerCallContext context) =>
+        finder.FindAsync(request, context.CancellationToken);
 
     private static partial class Log
     {

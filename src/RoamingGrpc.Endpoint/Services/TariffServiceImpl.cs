@@ -3,6 +3,7 @@ using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Pricing;
+using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Mapping;
@@ -115,18 +116,15 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
             ? await VisibleTariffAsync(tariffId, caller, context.CancellationToken).ConfigureAwait(false)
             : await ConnectorTariffAsync(evseId, connector, caller, start, context.CancellationToken).ConfigureAwait(false);
 
-        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(site.TimeZone, out var found) ? found : TimeZoneInfo.Utc;
-        var energy = (decimal)request.EnergyKwh;
-        var power = request.HasAveragePowerKw ? (decimal)request.AveragePowerKw : energy * TimeSpan.TicksPerHour / charging.Ticks;
-        var usage = new SessionUsage(
+        var result = CostEstimate.Price(
+            tariff,
+            site.TimeZone,
             start,
-            start + charging + parking,
-            [
-                new UsageSample(start, 0m, UsageActivity.Charging, power),
-                new UsageSample(start + charging, energy, UsageActivity.Parking, 0m),
-            ],
-            reservation > TimeSpan.Zero ? start - reservation : null);
-        var result = TariffPricer.Price(PricingMapping.ToPricing(tariff), usage, zone);
+            (decimal)request.EnergyKwh,
+            charging,
+            parking,
+            request.HasAveragePowerKw ? (decimal)request.AveragePowerKw : null,
+            reservation);
         return new EstimateCostResponse
         {
             Totals = PricingMapping.ToCostTotals(result),
