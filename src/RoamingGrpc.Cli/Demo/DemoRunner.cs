@@ -347,7 +347,7 @@ internal sealed class DemoRunner(TextWriter output)
         string.Join(", ", useCases.Select(useCase => $"{Domain.UseCases.UseCaseCatalog.ByNumber((int)useCase.UseCase)?.Code} {string.Join('/', useCase.Versions)}"));
 
     private static Uri UrlOf(WebApplication app) =>
-        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
+        new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single(address => address.StartsWith("https://", StringComparison.Ordinal)));
 
     private static async Task StopAsync(WebApplication? app)
     {

@@ -27,6 +27,7 @@ public static class EndpointOverrides
             ["Roaming:Listen"] = listen,
             ["Roaming:CertificateDirectory"] = certificateDirectory,
             ["Roaming:Database"] = database,
+            ["Roaming:Metrics:Listen"] = string.Empty, // in-process endpoints expose metrics only when asked to
         };
         for (var i = 0; i < partners.Count; i++)
         {

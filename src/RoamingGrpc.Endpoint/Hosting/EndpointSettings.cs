@@ -13,7 +13,8 @@ public sealed record EndpointSettings(
     PartyIdentity Identity,
     IPEndPoint Listen,
     Uri? PublicUrl,
-    IReadOnlyList<ConfiguredPartnerSettings> Partners)
+    IReadOnlyList<ConfiguredPartnerSettings> Partners,
+    IPEndPoint? MetricsListen = null)
 {
     /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> listing every problem.</summary>
     public static EndpointSettings From(RoamingEndpointOptions options)
@@ -37,7 +38,8 @@ public sealed record EndpointSettings(
             }
         }
 
-        var listen = ParseListen(options.Listen, problems);
+        var listen = ParseListen(options.Listen, "Roaming:Listen", problems);
+        var metrics = string.IsNullOrEmpty(options.Metrics.Listen) ? null : ParseListen(options.Metrics.Listen, "Roaming:Metrics:Listen", problems);
         Uri? publicUrl = null;
         if (!string.IsNullOrEmpty(options.PublicUrl) && !TryParseHttpsUrl(options.PublicUrl, out publicUrl))
         {
@@ -107,7 +109,7 @@ public sealed record EndpointSettings(
             throw new InvalidOperationException("Invalid endpoint configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
         }
 
-        return new EndpointSettings(identity!, listen!, publicUrl, partners);
+        return new EndpointSettings(identity!, listen!, publicUrl, partners, metrics);
     }
 
     /// <summary>
@@ -124,12 +126,12 @@ public sealed record EndpointSettings(
     public static bool TryParseHttpsUrl(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
         Uri.TryCreate(value, UriKind.Absolute, out url) && url.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(url.UserInfo);
 
-    private static IPEndPoint? ParseListen(string value, List<string> problems)
+    private static IPEndPoint? ParseListen(string value, string key, List<string> problems)
     {
         var colon = value.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
         {
-            problems.Add($"Roaming:Listen must be HOST:PORT (was '{value}').");
+            problems.Add($"{key} must be HOST:PORT (was '{value}').");
             return null;
         }
 
@@ -146,7 +148,7 @@ public sealed record EndpointSettings(
 
         if (!IPAddress.TryParse(host, out var address))
         {
-            problems.Add($"Roaming:Listen host must be an IP address, localhost or * (was '{host}').");
+            problems.Add($"{key} host must be an IP address, localhost or * (was '{host}').");
             return null;
         }
 

@@ -26,6 +26,12 @@ internal static partial class KestrelSetup
         kestrel.Limits.Http2.MaxRequestHeaderFieldSize = limits.MaxRequestHeaderFieldSize;
         kestrel.Limits.Http2.KeepAlivePingDelay = limits.KeepAlivePingDelay;
         kestrel.Limits.Http2.KeepAlivePingTimeout = limits.KeepAlivePingTimeout;
+        if (settings.MetricsListen is { } metrics)
+        {
+            // Plain HTTP for the local Prometheus collector; never a partner-facing listener.
+            kestrel.Listen(metrics, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+        }
+
         kestrel.Listen(settings.Listen, listen =>
         {
             listen.Protocols = HttpProtocols.Http2;

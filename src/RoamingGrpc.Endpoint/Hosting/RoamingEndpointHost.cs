@@ -1,13 +1,16 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Observability;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Services;
@@ -67,6 +70,20 @@ public static class RoamingEndpointHost
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
 
         var app = builder.Build();
+        if (settings.MetricsListen is not null)
+        {
+            // The metrics listener is the only plain-HTTP one: it serves GET /metrics and nothing else.
+            app.UseWhen(context => !context.Request.IsHttps, metrics =>
+            {
+                metrics.UseOpenTelemetryPrometheusScrapingEndpoint();
+                metrics.Run(context =>
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return Task.CompletedTask;
+                });
+            });
+        }
+
         ServiceCatalog.Map(app, settings.Identity.Role);
 
         app.MapGrpcHealthChecksService();
@@ -114,6 +131,16 @@ public static class RoamingEndpointHost
             ?? new RoamingEndpointOptions().Database;
         services.AddSqliteStorage(storage => storage.DatabasePath = Path.GetFullPath(database));
         services.AddHostedService<StorageStartup>();
+        services.AddSingleton<RoamingMetrics>();
+        services.AddHostedService<OutboxSampler>();
+        services.AddOpenTelemetry().WithMetrics(metrics =>
+        {
+            metrics.AddMeter(RoamingMetrics.MeterName);
+            if (settings.MetricsListen is not null)
+            {
+                metrics.AddPrometheusExporter();
+            }
+        });
         services.AddSingleton<PartnerDirectory>();
         services.AddSingleton<PeerCertificateValidator>();
         services.AddSingleton<PartnerChannelFactory>();
@@ -149,6 +176,7 @@ public static class RoamingEndpointHost
             grpc.MaxReceiveMessageSize = limits.MaxReceiveMessageSize;
             grpc.MaxSendMessageSize = limits.MaxSendMessageSize;
             grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<MetricsInterceptor>();
             grpc.Interceptors.Add<ErrorInterceptor>();
             grpc.Interceptors.Add<CallerInterceptor>();
         });

@@ -58,6 +58,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>Online authorization deadline and token list distribution (UC4-1, UC4-2).</summary>
     public AuthorizationOptions Authorization { get; set; } = new();
 
+    /// <summary>The Prometheus metrics listener.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
     /// <summary>HTTP/2 and message limits, set explicitly rather than left to defaults.</summary>
     public LimitsOptions Limits { get; set; } = new();
 }

@@ -28,6 +28,7 @@ public sealed partial class TokenAuthorizer(
     IPartnerTokenLists lists,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
+    Observability.RoamingMetrics metrics,
     ILogger<TokenAuthorizer> logger)
 {
     /// <summary>
@@ -36,6 +37,21 @@ public sealed partial class TokenAuthorizer(
     /// (<c>token.uid</c>, <c>token.type</c>, <c>token.provider_id</c>, <c>token.contract_id</c>, <c>request_id</c>).
     /// </summary>
     public async Task<AuthorizationDecision> AuthorizeAsync(
+        TokenRef token,
+        IdentificationMethod method,
+        string evseId,
+        string? connectorId,
+        string? contractCertificatePem,
+        string requestId,
+        CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var decision = await DecideAsync(token, method, evseId, connectorId, contractCertificatePem, requestId, cancellationToken).ConfigureAwait(false);
+        metrics.RecordAuthorization(Mapping.ProtoEnumNames.Of(decision.Method), Mapping.ProtoEnumNames.Of(decision.Status), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        return decision;
+    }
+
+    private async Task<AuthorizationDecision> DecideAsync(
         TokenRef token,
         IdentificationMethod method,
         string evseId,

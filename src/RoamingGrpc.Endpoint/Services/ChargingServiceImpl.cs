@@ -31,6 +31,7 @@ internal sealed class ChargingServiceImpl(
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     IHostApplicationLifetime lifetime,
+    Observability.RoamingMetrics metrics,
     TimeProvider clock) : ChargingService.ChargingServiceBase
 {
     private const int DefaultPageSize = 100;
@@ -142,7 +143,7 @@ internal sealed class ChargingServiceImpl(
     {
         await StreamLifetime.RunAsync(context, lifetime, token =>
             new LogStreamSession<WatchChargingInfoRequest, WatchChargingInfoResponse, ChargingInfoEntry>(
-                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), feeds.ChargingInfo, options.Value.Streams, clock, requestStream, responseStream, token)
+                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), feeds.ChargingInfo, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
                 .RunAsync()).ConfigureAwait(false);
     }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Interceptors;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Streams;
@@ -22,6 +23,7 @@ internal sealed class EvseStatusServiceImpl(
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     IHostApplicationLifetime lifetime,
+    Observability.RoamingMetrics metrics,
     TimeProvider clock) : EvseStatusService.EvseStatusServiceBase
 {
     private const int DefaultPageSize = 100;
@@ -73,7 +75,7 @@ internal sealed class EvseStatusServiceImpl(
         // or after the restart from their cursor.
         await StreamLifetime.RunAsync(context, lifetime, token =>
             new LogStreamSession<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>(
-                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), feed, options.Value.Streams, clock, requestStream, responseStream, token)
+                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), feed, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
                 .RunAsync()).ConfigureAwait(false);
     }
 }

@@ -33,7 +33,7 @@ public sealed class PlatformDescription(EndpointSettings settings, IOptions<Roam
 
     private Uri DerivedUrl()
     {
-        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+        var address = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault(address => address.StartsWith("https://", StringComparison.Ordinal))
             ?? throw new InvalidOperationException("The endpoint is not listening yet; set Roaming:PublicUrl.");
         var url = new UriBuilder(address) { Scheme = Uri.UriSchemeHttps };
         if (url.Host is "0.0.0.0" or "[::]" or "::" or "*" or "+")

@@ -19,6 +19,8 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     LogStreamProtocol<TRequest, TResponse, TEntry> protocol,
     LogFeed feed,
     StreamOptions options,
+    Observability.RoamingMetrics metrics,
+    string partner,
     TimeProvider clock,
     IAsyncStreamReader<TRequest> requests,
     IServerStreamWriter<TResponse> responses,
@@ -31,6 +33,8 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     private TaskCompletionSource _acked = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _ackedSequence;
     private long _highestSent;
+    private long _latestSeen;
+    private long _readThrough;
     private long? _nackFrom;
 
     public async Task RunAsync()
@@ -41,8 +45,10 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             return; // the consumer closed before starting
         }
 
+        using var tracked = metrics.TrackStream(protocol.RpcName, partner, Behind);
         var window = start.MaxInFlight == 0 ? options.DefaultWindow : (int)Math.Clamp(start.MaxInFlight, 1, (uint)options.MaxWindow);
         var (latest, prunedThrough) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
+        Seen(latest);
         long cursor;
         if (start.Snapshot)
         {
@@ -76,6 +82,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
 
         _ackedSequence = cursor;
         _highestSent = cursor;
+        Interlocked.Exchange(ref _readThrough, cursor);
         var reader = Task.Run(ReadAcksAsync, cancellationToken);
         await SendEventsAsync(cursor, window, reader).ConfigureAwait(false);
     }
@@ -171,10 +178,16 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 // More pending than the window has room for: the consumer is behind, so only the newest entry per key
                 // of this page is sent (each carries complete state).
                 var newest = entries.Count == limit ? NewestPerKey(entries) : null;
+                if (entries.Count > 0)
+                {
+                    Seen(entries[^1].Sequence);
+                }
+
                 foreach (var entry in entries)
                 {
                     var sequence = entry.Sequence;
                     lastSent = sequence;
+                    Interlocked.Exchange(ref _readThrough, sequence);
                     if (newest is not null && protocol.CoalesceKey(entry) is { } key && newest[key] != sequence)
                     {
                         continue; // a newer entry of the same key follows in this page and carries complete state
@@ -221,6 +234,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             if (idle <= TimeSpan.Zero)
             {
                 var (latest, _) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
+                Seen(latest);
                 await WriteAsync(protocol.Heartbeat(new StreamHeartbeat
                 {
                     LatestSequence = (ulong)latest,
@@ -294,6 +308,28 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         {
             // The consumer cancelled or disconnected between two writes: the call is over, not the endpoint broken.
             throw new RpcException(new Status(StatusCode.Cancelled, "The consumer ended the stream."), ex.Message);
+        }
+    }
+
+    // Events behind, for the metrics: log entries not read yet (the log is shared, so other partners' entries count
+    // until read past) plus events sent and not acknowledged.
+    private long Behind()
+    {
+        int inFlight;
+        lock (_gate)
+        {
+            inFlight = _inFlight.Count;
+        }
+
+        return Math.Max(0, Interlocked.Read(ref _latestSeen) - Interlocked.Read(ref _readThrough)) + inFlight;
+    }
+
+    // The newest log sequence this stream has learnt of (for the events-behind metric).
+    private void Seen(long sequence)
+    {
+        long current;
+        while (sequence > (current = Interlocked.Read(ref _latestSeen)) && Interlocked.CompareExchange(ref _latestSeen, sequence, current) != current)
+        {
         }
     }
 

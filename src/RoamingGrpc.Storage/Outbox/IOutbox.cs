@@ -17,4 +17,7 @@ public interface IOutbox
 
     /// <summary>How many entries wait, in all.</summary>
     Task<long> DepthAsync(CancellationToken cancellationToken);
+
+    /// <summary>Per partner: entries waiting and the enqueue time (unix ms) of the oldest.</summary>
+    Task<IReadOnlyList<(string Partner, long Depth, long OldestEnqueueTime)>> StatsAsync(CancellationToken cancellationToken);
 }

@@ -73,4 +73,11 @@ public sealed class OutboxRepository(IDatabase database) : IOutbox
         database.ReadAsync(
             (connection, ct) => connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM outbox", cancellationToken: ct)),
             cancellationToken);
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(string Partner, long Depth, long OldestEnqueueTime)>> StatsAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(string Partner, long Depth, long OldestEnqueueTime)>>(
+            async (connection, ct) => (await connection.QueryAsync<(string, long, long)>(new CommandDefinition(
+                "SELECT partner, COUNT(*), MIN(enqueue_time) FROM outbox GROUP BY partner", cancellationToken: ct)).ConfigureAwait(false)).AsList(),
+            cancellationToken);
 }

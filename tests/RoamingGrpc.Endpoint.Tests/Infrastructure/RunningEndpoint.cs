@@ -18,7 +18,7 @@ public sealed class RunningEndpoint : IAsyncDisposable
         Identity = identity;
         Log = log;
         Database = database;
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single(address => address.StartsWith("https://", StringComparison.Ordinal));
         Url = new Uri(address);
     }
 

@@ -1,0 +1,11 @@
+namespace RoamingGrpc.Endpoint.Hosting;
+
+/// <summary>Metrics settings (<c>Roaming:Metrics</c>).</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>
+    /// Where the Prometheus scraping endpoint (<c>GET /metrics</c>, plain HTTP) listens, <c>HOST:PORT</c>; loopback by
+    /// default, so only the machine's own collector reads it. Empty = no metrics listener.
+    /// </summary>
+    public string Listen { get; set; } = "127.0.0.1:9464";
+}

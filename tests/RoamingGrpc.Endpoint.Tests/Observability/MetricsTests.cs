@@ -1,0 +1,46 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Tests.Infrastructure;
+
+namespace RoamingGrpc.Endpoint.Tests.Observability;
+
+/// <summary>The Prometheus endpoint on the separate plain-HTTP metrics listener, after real partner traffic.</summary>
+public sealed class MetricsTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Metrics_AfterTraffic_CallsStreamsAuthorizationAndOutboxExposed()
+    {
+        await using var rig = await ChargingRig.StartAsync(output, new Dictionary<string, string?> { ["Roaming:Metrics:Listen"] = "127.0.0.1:0" });
+        await rig.Charging.StartSessionAsync(new StartSessionRequest { RequestId = "m", EvseId = ChargingRig.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } }, deadline: ChargingRig.Soon());
+        var refused = await rig.Station.PresentTokenAsync(
+            new PresentTokenRequest { RequestId = "p", EvseId = ChargingRig.SecondEvseId, IdentificationMethod = IdentificationMethod.Rfid, Token = new TokenRef { Uid = "0A0B0C0D", Type = TokenType.Rfid } },
+            deadline: ChargingRig.Soon());
+        var metricsUrl = rig.Endpoints.Cso.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Single(address => address.StartsWith("http://", StringComparison.Ordinal));
+        using var http = new HttpClient { BaseAddress = new Uri(metricsUrl), Timeout = ChargingRig.Deadline };
+
+        string text = string.Empty;
+        await TwoEndpoints.WaitUntilAsync(
+            () =>
+            {
+                text = http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult();
+                return text.Contains("StartSession", StringComparison.Ordinal) && text.Contains("roaming_outbox_depth", StringComparison.Ordinal);
+            },
+            ChargingRig.Deadline,
+            "the metrics show the traffic");
+        output.WriteLine(text);
+        var other = await http.GetAsync(new Uri("/roaminggrpc.roaming.v1.PlatformService/GetPlatformInfo", UriKind.Relative));
+
+        Assert.Equal(AuthorizationStatus.NotAllowed, refused.Status);
+        Assert.Matches("roaming_rpc_calls_total\\{[^}]*method=\"/roaminggrpc.roaming.v1.ChargingService/StartSession\"[^}]*status=\"OK\"[^}]*\\} 1", text);
+        Assert.Contains("roaming_rpc_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Matches("roaming_authorization_duration_seconds_count\\{[^}]*decision=\"AUTHORIZATION_STATUS_NOT_ALLOWED\"[^}]*\\} 1", text);
+        Assert.Matches("roaming_streams_open\\{[^}]*rpc=\"WatchEvseStatus\"[^}]*\\} 2", text);
+        Assert.Contains("roaming_stream_events_behind", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+}
