@@ -96,6 +96,9 @@ public static class RoamingEndpointHost
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Grpc"] = "Warning",
+        // Health is read through the gRPC health service (probes poll it); a partner that is down must not turn every
+        // probe into an error log line. The partner and storage problems themselves are logged where they happen.
+        ["Logging:LogLevel:Microsoft.Extensions.Diagnostics.HealthChecks"] = "Critical",
     };
 
     private static void ReplacePartners(RoamingEndpointOptions options, IReadOnlyList<PartnerOptions> partners)
@@ -181,7 +184,13 @@ public static class RoamingEndpointHost
             grpc.Interceptors.Add<CallerInterceptor>();
         });
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks()
-            .AddCheck<StorageHealthCheck>("storage");
+        services.AddGrpcHealthChecks(health =>
+            {
+                // The endpoint ("") serves while its storage works; partner reachability is its own health service.
+                health.Services.Map(string.Empty, result => !result.Tags.Contains(PartnerHealthCheck.Tag));
+                health.Services.Map(PartnerHealthCheck.ServiceName, result => result.Tags.Contains(PartnerHealthCheck.Tag));
+            })
+            .AddCheck<StorageHealthCheck>("storage")
+            .AddCheck<PartnerHealthCheck>("partners", tags: [PartnerHealthCheck.Tag]);
     }
 }

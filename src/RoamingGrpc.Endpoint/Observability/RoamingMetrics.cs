@@ -66,6 +66,9 @@ public sealed class RoamingMetrics : IDisposable
         return new StreamHandle(this, id, rpc);
     }
 
+    /// <summary>The latest outbox sample.</summary>
+    public IReadOnlyList<(string Partner, long Depth, double OldestAgeSeconds)> Outbox => Volatile.Read(ref _outbox);
+
     /// <summary>The latest outbox sample (per partner: waiting entries and the oldest one's age).</summary>
     public void SetOutbox(IReadOnlyList<(string Partner, long Depth, double OldestAgeSeconds)> outbox) => Volatile.Write(ref _outbox, outbox);
 

@@ -107,6 +107,33 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task HealthCheck_PartnerNeverHandshaked_EndpointServingPartnersServiceNotServing()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        // The CSO knows its CSP partner at a URL where nothing listens: it cannot complete a handshake.
+        await endpoints.StartCsoAsync(new Uri($"https://127.0.0.1:{TwoEndpoints.FreePort()}"));
+        var backoffice = endpoints.Pki.Issue("cso-backoffice", PartyRole.Backoffice, "DE*ABC");
+        var health = new Health.HealthClient(endpoints.Channel(backoffice, PartyIdentity.Create(PartyRole.Backoffice, "DE*ABC"), endpoints.Cso));
+
+        var endpoint = await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.Add(Deadline));
+        var partners = await health.CheckAsync(new HealthCheckRequest { Service = PartnerHealthCheck.ServiceName }, deadline: DateTime.UtcNow.Add(Deadline));
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, endpoint.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, partners.Status);
+    }
+
+    [Fact]
+    public async Task HealthCheck_PartnersRegistered_PartnersServiceServing()
+    {
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
+        var health = new Health.HealthClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+
+        var partners = await health.CheckAsync(new HealthCheckRequest { Service = PartnerHealthCheck.ServiceName }, deadline: DateTime.UtcNow.Add(Deadline));
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, partners.Status);
+    }
+
+    [Fact]
     public async Task ServerCertificate_FilesReplacedWhileRunning_NewConnectionsGetNewCertificate()
     {
         await using var endpoints = await TwoEndpoints.StartAsync(output);
