@@ -18,6 +18,7 @@ internal static class RoamingCommandLine
         root.Subcommands.Add(BackofficeCommands.Create());
         root.Subcommands.Add(TokenCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(BackupCommand.Create());
         return root;
     }
 }
