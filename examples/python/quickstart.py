@@ -53,15 +53,6 @@ except ImportError as missing:
     sys.exit(f"quickstart: {missing}. Install python3-grpcio python3-protobuf python3-cryptography and run "
              f"examples/python/generate.sh first (see examples/python/README.md).")
 
-# The use cases the CSP endpoint (`roaming serve --role csp`) states in its own handshakes. A handshake replaces
-# the partner record, so a program speaking for that endpoint states exactly the same URL, name and use cases:
-# the CSO then answers UNCHANGED and the endpoint's registration stays as it was.
-USE_CASES = [
-    "USE_CASE_PLATFORM_AUTHENTICATION", "USE_CASE_SITES", "USE_CASE_EVSE_STATUS", "USE_CASE_TARIFF_PUSH",
-    "USE_CASE_TARIFF_PULL", "USE_CASE_START_LOCAL", "USE_CASE_START_REMOTE", "USE_CASE_START_PLUG_AND_CHARGE",
-    "USE_CASE_STOP_REMOTE", "USE_CASE_COMPLETE_TRANSACTION", "USE_CASE_CHARGING_INFO", "USE_CASE_SDR",
-    "USE_CASE_ONLINE_AUTHORIZATION", "USE_CASE_OFFLINE_TOKENS",
-]
 STREAM_DEADLINE = 120.0  # seconds: the deadline of each stream as a whole
 FIRST_WATCH_SECONDS = 2.0  # how long the first status connection follows live changes after its snapshot
 
@@ -162,6 +153,7 @@ class Quickstart:
         self.steps = []
         self.statuses = {}  # EVSE id -> status, as applied from the status stream
         self.status_applied = 0  # the last status sequence applied: the cursor to resume after
+        self.use_cases = []  # what the handshake states (see connect)
 
     # -- output ---------------------------------------------------------------------------------------------
     def step(self, title):
@@ -201,6 +193,10 @@ class Quickstart:
                  f"{name(common.Role, info.role)}), {len(info.use_cases)} live use cases")
         if info.role != common.ROLE_CSO:
             raise Failed(f"{self.args.cso_url} is not a CSO endpoint")
+        # A handshake replaces the partner record, so a program speaking for the CSP endpoint states exactly what that
+        # endpoint states (URL, name, use cases); the CSO then answers UNCHANGED. Endpoints of one build advertise the
+        # same live use cases in both roles, so the CSO's list is the CSP endpoint's list.
+        self.use_cases = list(info.use_cases)
 
     @staticmethod
     def certificate_identity(cert_pem):
@@ -224,7 +220,7 @@ class Quickstart:
             role=common.ROLE_CSP,
             endpoint_url=self.args.csp_url,
             display_name=self.args.display_name,
-            use_cases=[common.UseCaseSupport(use_case=common.UseCase.Value(u), versions=["v1"]) for u in USE_CASES],
+            use_cases=self.use_cases,
         )
         response = platform_grpc.PlatformServiceStub(self.channel).Handshake(
             platform.HandshakeRequest(request_id=str(uuid.uuid4()), caller=caller), timeout=self.deadline)
