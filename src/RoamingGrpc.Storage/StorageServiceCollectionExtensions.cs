@@ -6,6 +6,7 @@ using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
+using RoamingGrpc.Storage.Support;
 using RoamingGrpc.Storage.Tariffs;
 using RoamingGrpc.Storage.Tokens;
 
@@ -35,6 +36,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ITokenRepository, TokenRepository>();
         services.AddSingleton<ITokenDistributionStore, TokenDistributionStore>();
         services.AddSingleton<IPartnerTokenLists, PartnerTokenLists>();
+        services.AddSingleton<IMaintenanceStore, MaintenanceStore>();
+        services.AddSingleton<IUnlockRequestLog, UnlockRequestLog>();
         return services;
     }
 }

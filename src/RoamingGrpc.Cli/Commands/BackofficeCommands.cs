@@ -11,6 +11,7 @@ namespace RoamingGrpc.Cli.Commands;
 /// <c>roaming backoffice load</c>: loads a JSON file of sites (and, once UC2-1 is live, tariffs) into a running
 /// CSO endpoint through its back-office API. The file holds <c>"sites"</c> and <c>"tariffs"</c> arrays in the
 /// contract's JSON mapping (see <c>src/RoamingGrpc.Cli/examples/sites.json</c>).
+/// <c>roaming backoffice unlocks</c>: prints the CSO's audit log of emergency unlock requests (UC5-2, UC5-3).
 /// </summary>
 internal static class BackofficeCommands
 {
@@ -70,7 +71,60 @@ internal static class BackofficeCommands
             await output.WriteLineAsync($"{sites.Count + tariffs.Count - failures} of {sites.Count + tariffs.Count} loaded.").ConfigureAwait(false);
             return failures == 0 ? 0 : 1;
         });
-        return new Command("backoffice", "Feed your own endpoint through its back-office API.") { load };
+        return new Command("backoffice", "Feed your own endpoint through its back-office API.") { load, Unlocks(endpointOption, certOption) };
+    }
+
+    private static Command Unlocks(Option<string> endpointOption, Option<DirectoryInfo> certOption)
+    {
+        var providerOption = new Option<string>("--provider") { Description = "Only requests of this home-CSP, e.g. DE-8EO." };
+        var evseOption = new Option<string>("--evse") { Description = "Only requests for this EVSE, e.g. DE*ABC*E1*1." };
+        var limitOption = new Option<int>("--limit") { Description = "Most entries to print, newest first.", DefaultValueFactory = _ => 50 };
+        var unlocks = new Command("unlocks", "Print the audit log of emergency unlock requests (UC5-2, UC5-3) of your CSO endpoint, newest first.")
+        {
+            endpointOption, certOption, providerOption, evseOption, limitOption,
+        };
+        unlocks.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!Endpoint.Hosting.EndpointSettings.TryParseHttpsUrl(parse.GetRequiredValue(endpointOption), out var url))
+            {
+                await error.WriteLineAsync("--endpoint must be an https URL such as https://localhost:7443.").ConfigureAwait(false);
+                return 2;
+            }
+
+            using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+            using var connection = BackofficeConnection.Open(url, parse.GetRequiredValue(certOption).FullName, loggerFactory);
+            var client = new CsoBackofficeService.CsoBackofficeServiceClient(connection.Channel);
+            var request = new ListUnlockRequestsRequest
+            {
+                PageSize = Math.Clamp(parse.GetValue(limitOption), 1, 1000),
+                ProviderId = parse.GetValue(providerOption) ?? string.Empty,
+                EvseId = parse.GetValue(evseOption) ?? string.Empty,
+            };
+            return await RunAsync(error, "unlocks", async () =>
+            {
+                var page = await client.ListUnlockRequestsAsync(request, cancellationToken: cancellationToken).ConfigureAwait(false);
+                foreach (var entry in page.UnlockRequests)
+                {
+                    await output.WriteLineAsync(Describe(entry)).ConfigureAwait(false);
+                }
+
+                await output.WriteLineAsync($"{page.UnlockRequests.Count} request(s){(page.NextPageToken.Length > 0 ? ", more are older" : string.Empty)}.").ConfigureAwait(false);
+            }).ConfigureAwait(false) == 0 ? 0 : 1;
+        });
+        return unlocks;
+    }
+
+    private static string Describe(UnlockRequestRecord entry)
+    {
+        var what = entry.SessionId.Length > 0 ? $"session {entry.SessionId}"
+            : entry.FailedCommandId.Length > 0 ? $"failed command {entry.FailedCommandId}"
+            : $"authorization {entry.AuthorizationReference}";
+        var outcome = entry.RefusalCode.Length > 0 ? $"refused {entry.RefusalCode}/{entry.RefusalReason}"
+            : entry.Result == CommandResultType.Unspecified ? $"command {entry.CommandId}, waiting for the station"
+            : $"command {entry.CommandId}, {Endpoint.Mapping.ProtoEnumNames.Of(entry.Result)} at {entry.ResultTime.ToDateTimeOffset():u}";
+        return $"{entry.RequestTime.ToDateTimeOffset():u} {entry.ProviderId} request {entry.RequestId}: {entry.EvseId} connector {(entry.ConnectorId.Length > 0 ? entry.ConnectorId : "-")}, {what}, \"{entry.Reason}\": {outcome}";
     }
 
     private static List<T> Read<T>(JsonDocument document, string property)

@@ -7,7 +7,7 @@ namespace RoamingGrpc.Cli.Simulator;
 
 /// <summary>
 /// Stands in for the charging stations behind a CSO endpoint during charging: follows WatchStationCommands and executes
-/// start and stop commands, plugs in after local authorizations, charges (meter values), and ends sessions with OCMF
+/// start, stop and unlock commands (an unlock always succeeds: UNLOCKED), plugs in after local authorizations, charges (meter values), and ends sessions with OCMF
 /// signed meter data, all through the CSO's back-office API. Sessions run on a simulated station clock that starts
 /// <see cref="SessionLength"/> in the past, so that a demo session of seconds is priced like one of 90 minutes.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
     /// <summary>The meter that signs the readings.</summary>
     public MeterSigner Meter => _meter;
 
-    /// <summary>Executes START_SESSION and STOP_SESSION commands until cancelled.</summary>
+    /// <summary>Executes START_SESSION, STOP_SESSION and UNLOCK_CONNECTOR commands until cancelled; other commands are answered NOT_SUPPORTED.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -50,6 +50,12 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
                         case CommandType.StopSession:
                             await output.WriteLineAsync($"  station  <- STOP_SESSION {Short(command.CommandId)} for session {Short(command.SessionId)}").ConfigureAwait(false);
                             await StopAsync(command.SessionId, StopReason.Remote, command.CommandId, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CommandType.UnlockConnector:
+                            await output.WriteLineAsync($"  station  <- UNLOCK_CONNECTOR {Short(command.CommandId)} at {command.EvseId} connector {(command.ConnectorId.Length > 0 ? command.ConnectorId : "(any)")} for {command.ProviderId}: \"{command.Reason}\"").ConfigureAwait(false);
+                            await backoffice.ReportCommandResultAsync(
+                                new ReportCommandResultRequest { RequestId = Guid.NewGuid().ToString(), CommandId = command.CommandId, Result = CommandResultType.Unlocked, Message = "connector unlocked; the cable can be removed" },
+                                cancellationToken: cancellationToken).ConfigureAwait(false);
                             break;
                         default:
                             await backoffice.ReportCommandResultAsync(

@@ -356,6 +356,12 @@ internal sealed class SessionDesk(
             throw RoamingErrors.InvalidField("result", ErrorReason.InvalidField, "a started or stopped session is reported with ReportSessionEvent (STARTED / STOPPED with this command_id), which also carries its times and energy");
         }
 
+        var unlock = (CommandType)command.CommandType == CommandType.UnlockConnector;
+        if (unlock ? outcome is CommandResultType.Started or CommandResultType.Stopped : outcome is CommandResultType.Unlocked or CommandResultType.UnlockFailed)
+        {
+            throw RoamingErrors.InvalidField("result", ErrorReason.InvalidField, "UNLOCKED and UNLOCK_FAILED answer UNLOCK_CONNECTOR commands only, and an unlock is never STARTED or STOPPED");
+        }
+
         return Close(write, command, outcome, message, evseId);
     }
 

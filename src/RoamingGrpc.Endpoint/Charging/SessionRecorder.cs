@@ -5,6 +5,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Outbox;
+using RoamingGrpc.Storage.Support;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
 namespace RoamingGrpc.Endpoint.Charging;
@@ -12,9 +13,9 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// <summary>
 /// Writes what a home-CSP must learn about its sessions, in the transaction of the change: the new session version,
 /// its charging information in the log that WatchChargingInfo reads, and (for state changes, SDRs and command
-/// outcomes) the durable push to the CSP through the outbox.
+/// outcomes) the durable push to the CSP through the outbox. An unlock command's outcome also goes into the unlock audit.
 /// </summary>
-internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, IOutbox outbox)
+internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, IOutbox outbox, IUnlockRequestLog unlocks)
 {
     /// <summary>Stores <paramref name="session"/> (its version and update time already stamped) and logs <paramref name="info"/>.</summary>
     public void Save(WriteContext write, Session session, ChargingInfo info, bool push, DateTimeOffset now)
@@ -54,6 +55,11 @@ internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore comm
             RequestId = station.RequestId,
         };
         commands.Complete(write, command.CommandId, result.ToByteArray());
+        if (station.CommandType == CommandType.UnlockConnector)
+        {
+            unlocks.Close(write, command.CommandId, (long)outcome, result.Message, now); // the audit keeps every unlock's outcome (UC5-2, UC5-3)
+        }
+
         sessions.AppendLog(write, command.Provider, station.SessionId, ChargingInfoEntry.CommandResultKind, result.ToByteArray(), now);
         Enqueue(write, command.Provider, OutboxRelay.CommandResultKind, command.CommandId, 1, result, now);
         return result;

@@ -99,6 +99,11 @@ public sealed record EndpointSettings(
             problems.Add("Roaming:Charging CommandTimeout, PendingTimeout and CommandSweepInterval must be positive.");
         }
 
+        if (options.Support.MaintenanceSweepInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"Roaming:Support:MaintenanceSweepInterval must be positive (was {options.Support.MaintenanceSweepInterval}).");
+        }
+
         if (options.Authorization.Timeout <= TimeSpan.Zero || options.Authorization.Timeout > AuthorizationOptions.MaxTimeout)
         {
             problems.Add($"Roaming:Authorization:Timeout must be more than 0 and at most {AuthorizationOptions.MaxTimeout.TotalSeconds:0} s (was {options.Authorization.Timeout}).");

@@ -15,6 +15,7 @@ using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Services;
 using RoamingGrpc.Endpoint.Streams;
+using RoamingGrpc.Endpoint.Support;
 using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Hosting;
@@ -29,13 +30,16 @@ public static class RoamingEndpointHost
     /// Builds an endpoint host. Configuration comes from <paramref name="configFile"/> (JSON, optional), then
     /// environment variables, then <paramref name="overrides"/> (flat <c>Roaming:Key</c> pairs, highest precedence).
     /// <paramref name="partners"/>, when given, replaces the configured partner list as a whole (configuration
-    /// merges lists by index, which would keep entries the caller meant to drop).
+    /// merges lists by index, which would keep entries the caller meant to drop). <paramref name="configureServices"/>
+    /// runs after every production registration, so that an in-process host (tests) can replace a service, e.g. the
+    /// <see cref="TimeProvider"/>; production callers leave it out.
     /// </summary>
     public static WebApplication Build(
         string? configFile,
         IReadOnlyDictionary<string, string?> overrides,
         Action<ILoggingBuilder>? configureLogging = null,
-        IReadOnlyList<PartnerOptions>? partners = null)
+        IReadOnlyList<PartnerOptions>? partners = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -67,6 +71,7 @@ public static class RoamingEndpointHost
 
         var settings = EndpointSettings.From(options);
         AddEndpointServices(builder.Services, builder.Configuration, settings);
+        configureServices?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
 
         var app = builder.Build();
@@ -171,6 +176,9 @@ public static class RoamingEndpointHost
         services.AddSingleton<RemoteCommandRelay>();
         services.AddSingleton<Navigation.EvseFinder>();
         services.AddHostedService<CommandTimeouts>();
+        services.AddSingleton<MaintenanceDesk>();
+        services.AddHostedService<MaintenanceSweep>();
+        services.AddSingleton<UnlockDesk>();
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

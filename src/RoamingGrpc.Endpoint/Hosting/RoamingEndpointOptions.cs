@@ -55,6 +55,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>Session and command settings (CSO endpoints).</summary>
     public ChargingOptions Charging { get; set; } = new();
 
+    /// <summary>Maintenance notices and emergency unlocking (CSO endpoints, UC5).</summary>
+    public SupportOptions Support { get; set; } = new();
+
     /// <summary>Online authorization deadline and token list distribution (UC4-1, UC4-2).</summary>
     public AuthorizationOptions Authorization { get; set; } = new();
 

@@ -12,11 +12,13 @@ using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Streams;
+using RoamingGrpc.Endpoint.Support;
 using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
+using RoamingGrpc.Storage.Support;
 using RoamingGrpc.Storage.Tariffs;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
@@ -25,9 +27,10 @@ namespace RoamingGrpc.Endpoint.Services;
 /// <summary>
 /// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite), EVSE status (UC1-3),
 /// tariffs (UC2-1 UpsertTariff, RemoveTariff), and the station side of charging (UC3-1 to UC3-6, UC3-9): presented
-/// tokens, session events, meter values, the command stream and command outcomes, SDR corrections. Each change is
-/// queued in the same transaction for the CSP partners that may see it (durable push, change logs). Charge plans,
-/// maintenance notices (UC3-10, UC5-1) answer UNIMPLEMENTED / USE_CASE_NOT_LIVE until their use cases are implemented.
+/// tokens, session events, meter values, the command stream and command outcomes, SDR corrections; maintenance notices
+/// (UC5-1) and the unlock audit (UC5-2, UC5-3). Each change is queued in the same transaction for the CSP partners that
+/// may see it (durable push, change logs). Charge plan overrides (UC3-10) answer UNIMPLEMENTED / USE_CASE_NOT_LIVE
+/// until their use case is implemented.
 /// </summary>
 [Callers(CallerPolicy.OwnBackoffice)]
 internal sealed class CsoBackofficeServiceImpl(
@@ -46,6 +49,8 @@ internal sealed class CsoBackofficeServiceImpl(
     ICommandStore commands,
     ISdrStore sdrs,
     ChargingFeeds chargingFeeds,
+    MaintenanceDesk maintenance,
+    IUnlockRequestLog unlockAudit,
     IHostApplicationLifetime lifetime,
     EndpointSettings endpoint,
     TimeProvider clock) : CsoBackofficeService.CsoBackofficeServiceBase
@@ -163,6 +168,21 @@ internal sealed class CsoBackofficeServiceImpl(
                 for (var i = 0; i < changes.Count; i++)
                 {
                     var (evseId, status, changeTime) = changes[i];
+                    if (maintenance.TakeStationStatus(write, evseId, status, changeTime) is { } taken)
+                    {
+                        // A maintenance notice holds the EVSE (UC5-1): this is the status it returns to when the notice ends.
+                        if (taken)
+                        {
+                            result.AppliedCount++;
+                        }
+                        else
+                        {
+                            result.IgnoredCount++;
+                        }
+
+                        continue;
+                    }
+
                     var current = statuses.Current(write, evseId);
                     if (current is not null && (changeTime < current.ChangeTime || status == current.Status))
                     {
@@ -501,6 +521,77 @@ internal sealed class CsoBackofficeServiceImpl(
             context.CancellationToken).ConfigureAwait(false);
         outboxSignal.Ring();
         return response;
+    }
+
+    public override async Task<PublishMaintenanceNoticeResponse> PublishMaintenanceNotice(PublishMaintenanceNoticeRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var notice = MaintenanceValidator.Canonical(request.MaintenanceNotice, endpoint.Identity, clock.GetUtcNow());
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            PublishMaintenanceNoticeResponse.Parser,
+            write => new PublishMaintenanceNoticeResponse { MaintenanceNotice = maintenance.Publish(write, notice) },
+            context.CancellationToken).ConfigureAwait(false);
+        MaintenancePublished();
+        return response;
+    }
+
+    public override async Task<EndMaintenanceNoticeResponse> EndMaintenanceNotice(EndMaintenanceNoticeRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var noticeId = RequestFields.LocalId(request.MaintenanceNoticeId, "maintenance_notice_id");
+        DateTimeOffset? endTime = request.EndTime is null ? null : MaintenanceValidator.Time(request.EndTime, "end_time");
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            EndMaintenanceNoticeResponse.Parser,
+            write => new EndMaintenanceNoticeResponse { MaintenanceNotice = maintenance.End(write, noticeId, endTime) },
+            context.CancellationToken).ConfigureAwait(false);
+        MaintenancePublished();
+        return response;
+    }
+
+    /// <summary>Largest page of the unlock audit.</summary>
+    public const int MaxUnlockPage = 1000;
+
+    public override async Task<ListUnlockRequestsResponse> ListUnlockRequests(ListUnlockRequestsRequest request, ServerCallContext context)
+    {
+        var pageSize = Paging.PageSize(request.PageSize, 100, MaxUnlockPage);
+        var provider = request.ProviderId.Length > 0 ? RequestFields.Party(PartyRole.Csp, request.ProviderId, "provider_id").PartyId : null;
+        var evseId = request.EvseId.Length > 0 ? StatusValidator.EvseIdOf(request.EvseId, "evse_id", endpoint.Identity) : null;
+        long? since = request.RequestedSince is null ? null : MaintenanceValidator.Time(request.RequestedSince, "requested_since").ToUnixTimeMilliseconds();
+        // Newest first, so the token is the last audit id returned, with the filters it was issued for.
+        var filters = ListingCursor.FiltersOf(provider, evseId, since);
+        long? before = null;
+        if (Paging.DecodeCursor(request.PageToken) is { } cursor)
+        {
+            var split = cursor.LastIndexOf('|');
+            before = split > 0 && cursor[..split] == filters && long.TryParse(cursor[(split + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var after)
+                ? after
+                : throw RoamingErrors.InvalidField("page_token", ErrorReason.InvalidPageToken, "does not belong to a listing with these filters; start again with an empty page_token");
+        }
+
+        var rows = await unlockAudit.ListAsync(new UnlockPageQuery(provider, evseId, since, before, pageSize + 1), context.CancellationToken).ConfigureAwait(false);
+        var page = rows.Take(pageSize).ToList();
+        var response = new ListUnlockRequestsResponse { UnlockRequests = { page.Select(UnlockDesk.ToProto) } };
+        if (rows.Count > pageSize)
+        {
+            response.NextPageToken = Paging.EncodeCursor($"{filters}|{page[^1].AuditId.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        return response;
+    }
+
+    // A notice changed: status streams read on (the EVSEs it holds or releases), the relay pushes it to the CSPs.
+    private void MaintenancePublished()
+    {
+        statusFeed.Notify();
+        outboxSignal.Ring();
     }
 
     private void ChargingPublished()

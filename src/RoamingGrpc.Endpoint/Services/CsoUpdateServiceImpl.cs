@@ -16,7 +16,8 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, SDRs and command outcomes. Each entry applies once
+/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, SDRs and command outcomes, UC5-1
+/// maintenance notices. Each entry applies once
 /// (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
 /// write its own records, and a tariff meant for another CSP is refused. Every other RPC answers UNIMPLEMENTED /
 /// USE_CASE_NOT_LIVE until its use case is implemented.
@@ -108,6 +109,46 @@ internal sealed class CsoUpdateServiceImpl(
             () => ValidateCommandResult(update.CommandResult))).ToList();
         var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.CommandResultKind, entries).ConfigureAwait(false);
         return PushCommandResultsResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    public override async Task<PushMaintenanceNoticesResponse> PushMaintenanceNotices(PushMaintenanceNoticesRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.MaintenanceNotice?.MaintenanceNoticeId ?? string.Empty,
+            update.MaintenanceNotice?.Version ?? 0,
+            false,
+            update.MaintenanceNotice?.UpdateTime,
+            update.MaintenanceNotice,
+            () => ValidateMaintenanceNotice(update.MaintenanceNotice, cso))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.MaintenanceNoticeKind, entries).ConfigureAwait(false);
+        return PushMaintenanceNoticesResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    // A notice must be the caller's, with its state and kind, and name EVSEs of the caller only.
+    private static void ValidateMaintenanceNotice(MaintenanceNotice? notice, PartyIdentity cso)
+    {
+        if (notice is null)
+        {
+            throw RoamingErrors.MissingField("maintenance_notice");
+        }
+
+        RequestFields.LocalId(notice.MaintenanceNoticeId, "maintenance_notice.maintenance_notice_id");
+        OwnRecord(notice.OperatorId, cso, "maintenance_notice.operator_id");
+        if (notice.State == MaintenanceNoticeState.Unspecified || !System.Enum.IsDefined(notice.State)
+            || notice.Kind == MaintenanceKind.Unspecified || !System.Enum.IsDefined(notice.Kind))
+        {
+            throw RoamingErrors.InvalidField(
+                notice.Kind == MaintenanceKind.Unspecified || !System.Enum.IsDefined(notice.Kind) ? "maintenance_notice.kind" : "maintenance_notice.state",
+                ErrorReason.InvalidField,
+                "must be one of the contract's values (not UNSPECIFIED)");
+        }
+
+        for (var i = 0; i < notice.EvseIds.Count; i++)
+        {
+            StatusValidator.EvseIdOf(notice.EvseIds[i], $"maintenance_notice.evse_ids[{i}]", cso);
+        }
     }
 
     // A session or SDR must be the caller's (operator) and billed to this endpoint (provider).

@@ -9,6 +9,9 @@ public interface ISessionStore : IChangeLog<ChargingInfoEntry>
     /// <summary>The session holding an EVSE (pending, active or reserved), or null.</summary>
     SessionRow? HoldingEvse(WriteContext context, string evseId);
 
+    /// <summary>The sessions that last changed at an EVSE, newest first, at most <paramref name="limit"/> (inside the caller's write transaction).</summary>
+    IReadOnlyList<SessionRow> RecentAtEvse(WriteContext context, string evseId, int limit);
+
     /// <summary>Stores a new version of a session (a fresh change sequence is assigned).</summary>
     void Save(WriteContext context, SessionRow row);
 

@@ -31,6 +31,14 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyList<SessionRow> RecentAtEvse(WriteContext context, string evseId, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.Query<SessionRow>(
+            $"SELECT {Columns} FROM sessions WHERE evse_id = @evseId ORDER BY change_seq DESC LIMIT @limit", new { evseId, limit }, context.Transaction).AsList();
+    }
+
+    /// <inheritdoc />
     public void Save(WriteContext context, SessionRow row)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -200,7 +200,7 @@ public sealed class SitePullTests(ITestOutputHelper output)
         var (backoffice, _) = Clients(endpoints);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await backoffice.PublishMaintenanceNoticeAsync(new PublishMaintenanceNoticeRequest { RequestId = "x" }, deadline: Soon()));
+            await backoffice.OverrideChargePlanAsync(new OverrideChargePlanRequest { RequestId = "x" }, deadline: Soon()));
 
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
         Assert.Equal("USE_CASE_NOT_LIVE", HandshakeTests.ReasonOf(error));

@@ -1,0 +1,11 @@
+namespace RoamingGrpc.Endpoint.Hosting;
+
+/// <summary>Maintenance notice and unlock settings of a CSO endpoint (<c>Roaming:Support</c>, UC5).</summary>
+public sealed class SupportOptions
+{
+    /// <summary>
+    /// How often maintenance notices whose start or end time passed are moved (SCHEDULED to ACTIVE to ENDED, with the
+    /// EVSE status following); a move happens at most this late.
+    /// </summary>
+    public TimeSpan MaintenanceSweepInterval { get; set; } = TimeSpan.FromSeconds(5);
+}
