@@ -138,6 +138,8 @@ public static class RoamingEndpointHost
         services.AddSingleton<SessionRecorder>();
         services.AddSingleton<SessionBilling>();
         services.AddSingleton<SessionDesk>();
+        services.AddSingleton<ChargePlanBook>();
+        services.AddSingleton<ChargePlanDesk>();
         services.AddSingleton<RemoteCommandRelay>();
         services.AddHostedService<CommandTimeouts>();
 
