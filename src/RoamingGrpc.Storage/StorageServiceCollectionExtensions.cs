@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using RoamingGrpc.Storage.ChargePlans;
 using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Partners;
 using RoamingGrpc.Storage.Requests;
@@ -33,6 +34,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISessionStore, SessionStore>();
         services.AddSingleton<ICommandStore, CommandStore>();
         services.AddSingleton<ISdrStore, SdrStore>();
+        services.AddSingleton<IChargePlanStore, ChargePlanStore>();
         services.AddSingleton<ITokenRepository, TokenRepository>();
         services.AddSingleton<ITokenDistributionStore, TokenDistributionStore>();
         services.AddSingleton<IPartnerTokenLists, PartnerTokenLists>();

@@ -6,6 +6,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Sessions;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
@@ -16,8 +17,10 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// <summary>
 /// The visited-CSO's sessions (UC3-1 to UC3-6): creates them for local and remote starts, opens the station commands
 /// partners send, applies the station's events and meter values through the domain state machine, and completes
-/// sessions into SDRs (UC3-5). Every method runs inside the caller's write transaction, so a change, its log entry
-/// and its durable pushes commit together or not at all.
+/// sessions into SDRs (UC3-5). The charge plan in force (UC3-7, UC3-10, kept by <see cref="ChargePlanBook"/>) follows
+/// the session: a start's plan applies when the session starts, a plan command's outcome applies when the station
+/// reports it, and any plan ends with the session. Every method runs inside the caller's write transaction, so a
+/// change, its log entry and its durable pushes commit together or not at all.
 /// </summary>
 internal sealed class SessionDesk(
     ISessionStore sessions,
@@ -26,6 +29,7 @@ internal sealed class SessionDesk(
     IEvseStatusStore statuses,
     SessionRecorder recorder,
     SessionBilling billing,
+    ChargePlanBook plans,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock)
 {
@@ -73,6 +77,11 @@ internal sealed class SessionDesk(
             if (start.ConnectorId.Length == 0 && location.Evse.Capabilities.Contains(EvseCapability.StartSessionConnectorRequired))
             {
                 throw RoamingErrors.MissingField("connector_id");
+            }
+
+            if (start.ChargePlan is { } plan)
+            {
+                ChargePlanValidator.Fits(plan, "charge_plan", location.Evse, location.Connector);
             }
         }
 
@@ -132,7 +141,12 @@ internal sealed class SessionDesk(
             });
         }
 
-        recorder.Save(write, session, InfoOf(session, null, commandId, now), push: true, now);
+        recorder.Save(write, session, InfoOf(session, null, null, commandId, now), push: true, now);
+        if (command is not null && start.ChargePlan is { } requested)
+        {
+            plans.Request(write, session, command.CommandId, requested, now); // applies when the station reports STARTED
+        }
+
         return (session, command);
     }
 
@@ -243,9 +257,20 @@ internal sealed class SessionDesk(
 
         // The command this event answers: the one named, or the session's open start (STARTED, START_FAILED) or stop (STOPPED).
         var answered = AnsweredCommand(write, session.SessionId, commandId, sessionEvent);
+        if (answered is not null && sessionEvent == SessionEvent.Started)
+        {
+            // A start's charge plan is in force from the start of charging.
+            plans.Settle(write, session, StationCommand.Parser.ParseFrom(answered.Payload), CommandResultType.Started, eventTime, now);
+        }
+
+        if (next is SessionPhase.Completed or SessionPhase.Invalid)
+        {
+            plans.End(write, session, now);
+        }
+
         Stamp(session, now);
         var latest = sessions.Readings(write, session.SessionId);
-        var info = InfoOf(session, latest.Count > 0 ? latest[^1] : null, answered?.CommandId ?? string.Empty, eventTime);
+        var info = InfoOf(session, latest.Count > 0 ? latest[^1] : null, plans.InForce(write, session.SessionId), answered?.CommandId ?? string.Empty, eventTime);
         if (next == SessionPhase.Active && sessionEvent != SessionEvent.Started)
         {
             // Suspend / resume / charging ended change what the session does, not its state: stream only, no push.
@@ -332,7 +357,7 @@ internal sealed class SessionDesk(
         session.CostExclVat = cost?.ExclVat;
         session.CostInclVat = cost?.InclVat;
         Stamp(session, now);
-        var info = InfoOf(session, last, string.Empty, DateTimeOffset.FromUnixTimeMilliseconds(last.MeasureTime));
+        var info = InfoOf(session, last, plans.InForce(write, sessionId), string.Empty, DateTimeOffset.FromUnixTimeMilliseconds(last.MeasureTime));
         recorder.Save(write, session, info, push: false, now);
         return info;
     }
@@ -388,8 +413,9 @@ internal sealed class SessionDesk(
         session.State = SessionState.Invalid;
         session.EndTime = Timestamp.FromDateTimeOffset(now);
         session.StopReason = StopReason.Timeout;
+        plans.End(write, session, now);
         Stamp(session, now);
-        recorder.Save(write, session, InfoOf(session, null, string.Empty, now), push: true, now);
+        recorder.Save(write, session, InfoOf(session, null, null, string.Empty, now), push: true, now);
         return session;
     }
 
@@ -404,8 +430,20 @@ internal sealed class SessionDesk(
             session.State = SessionState.Invalid;
             session.EndTime = Timestamp.FromDateTimeOffset(now);
             session.StopReason = outcome == CommandResultType.Timeout ? StopReason.Timeout : StopReason.Other;
+            plans.End(write, session, now);
             Stamp(session, now);
-            recorder.Save(write, session, InfoOf(session, null, command.CommandId, now), push: true, now);
+            recorder.Save(write, session, InfoOf(session, null, null, command.CommandId, now), push: true, now);
+        }
+        else if ((CommandType)command.CommandType is CommandType.SetChargePlan or CommandType.ClearChargePlan
+            && command.SessionId is { } planSessionId
+            && sessions.Find(write, planSessionId) is { State: (long)SessionState.Pending or (long)SessionState.Active } held)
+        {
+            // The station applied (or refused) a CSP plan; a session that ended meanwhile keeps no plan.
+            var session = Session.Parser.ParseFrom(held.Payload);
+            if (plans.Settle(write, session, StationCommand.Parser.ParseFrom(command.Payload), outcome, now, now))
+            {
+                Restream(write, session, command.CommandId, now);
+            }
         }
 
         return recorder.Complete(write, command, outcome, message, evseId, now);
@@ -459,8 +497,23 @@ internal sealed class SessionDesk(
         return type == CommandType.Unspecified ? null : commands.OpenFor(write, sessionId, (long)type);
     }
 
-    /// <summary>The charging information streamed to the CSP for a session as it is now.</summary>
-    public static ChargingInfo InfoOf(Session session, SessionReading? last, string commandId, DateTimeOffset measured)
+    /// <summary>
+    /// Streams a session's charging information again, as of <paramref name="now"/>, after something other than a
+    /// measurement changed it (its charge plan in force); the session itself is unchanged.
+    /// </summary>
+    public ChargingInfo Restream(WriteContext write, Session session, string commandId, DateTimeOffset now)
+    {
+        var readings = sessions.Readings(write, session.SessionId);
+        var info = InfoOf(session, readings.Count > 0 ? readings[^1] : null, plans.InForce(write, session.SessionId), commandId, now);
+        recorder.Save(write, session, info, push: false, now);
+        return info;
+    }
+
+    /// <summary>
+    /// The charging information streamed to the CSP for a session as it is now, with the summary of the charge plan in
+    /// force (<paramref name="plan"/>, its limit as of <paramref name="measured"/>). The one place ChargingInfo is built.
+    /// </summary>
+    public static ChargingInfo InfoOf(Session session, SessionReading? last, ChargePlan? plan, string commandId, DateTimeOffset measured)
     {
         var info = new ChargingInfo
         {
@@ -480,6 +533,11 @@ internal sealed class SessionDesk(
         if (last?.StateOfCharge is { } stateOfCharge)
         {
             info.StateOfCharge = stateOfCharge;
+        }
+
+        if (plan is not null)
+        {
+            info.ChargePlan = ChargePlanMapping.SummaryOf(plan, measured);
         }
 
         return info;

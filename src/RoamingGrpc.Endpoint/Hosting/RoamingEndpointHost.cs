@@ -173,6 +173,8 @@ public static class RoamingEndpointHost
         services.AddSingleton<SessionRecorder>();
         services.AddSingleton<SessionBilling>();
         services.AddSingleton<SessionDesk>();
+        services.AddSingleton<ChargePlanBook>();
+        services.AddSingleton<ChargePlanDesk>();
         services.AddSingleton<RemoteCommandRelay>();
         services.AddSingleton<Navigation.EvseFinder>();
         services.AddHostedService<CommandTimeouts>();

@@ -39,11 +39,14 @@ public sealed partial class OutboxRelay(
     /// <summary>The kind of outbox entries carrying SDRs (UC3-9).</summary>
     public const string SdrKind = "sdr";
 
-    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4, UC5-2, UC5-3).</summary>
+    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4, UC3-7, UC5-2, UC5-3).</summary>
     public const string CommandResultKind = "command_result";
 
     /// <summary>The kind of outbox entries carrying maintenance notices (UC5-1).</summary>
     public const string MaintenanceNoticeKind = "maintenance_notice";
+
+    /// <summary>The kind of outbox entries carrying the charge plan in force of a session (UC3-7, UC3-10), one entity per session.</summary>
+    public const string ChargePlanKind = "charge_plan";
 
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -206,6 +209,10 @@ public sealed partial class OutboxRelay(
                 var notices = new PushMaintenanceNoticesRequest { RequestId = requestId };
                 notices.Updates.AddRange(entries.Select(entry => new MaintenanceNoticeUpdate { Delivery = Delivery(entry), MaintenanceNotice = MaintenanceNotice.Parser.ParseFrom(entry.Payload) }));
                 return (await client.PushMaintenanceNoticesAsync(notices, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case ChargePlanKind:
+                var plans = new PushChargePlanUpdatesRequest { RequestId = requestId };
+                plans.Updates.AddRange(entries.Select(entry => new ChargePlanUpdate { Delivery = Delivery(entry), ChargePlan = ChargePlan.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushChargePlanUpdatesAsync(plans, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
             default:
                 throw new InvalidOperationException($"Outbox entries of kind '{kind}' have no sender in this build.");
         }

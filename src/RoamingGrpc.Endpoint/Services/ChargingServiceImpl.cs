@@ -16,10 +16,10 @@ using RoamingGrpc.Storage.Charging;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// UC3-2 remote start, UC3-4 remote stop, UC3-6 charging information, and session reads (UC3-1, UC3-3, UC3-5), hosted
-/// by the visited-CSO for registered CSPs. A CSP only ever sees and commands its own sessions; another CSP's session is
-/// NOT_FOUND / UNKNOWN_SESSION. Commands answer at once (accepted with a command_id, or refused with a reason); the
-/// station's outcome follows on WatchChargingInfo and by durable push.
+/// UC3-2 remote start (optionally with a charge plan, UC3-7), UC3-4 remote stop, UC3-6 charging information, and
+/// session reads (UC3-1, UC3-3, UC3-5), hosted by the visited-CSO for registered CSPs. A CSP only ever sees and
+/// commands its own sessions; another CSP's session is NOT_FOUND / UNKNOWN_SESSION. Commands answer at once (accepted
+/// with a command_id, or refused with a reason); the station's outcome follows on WatchChargingInfo and by durable push.
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class ChargingServiceImpl(
@@ -48,11 +48,7 @@ internal sealed class ChargingServiceImpl(
             throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownReservation, $"Reservation '{request.ReservationId}' does not exist (reservations, UC3-8, are not live on this endpoint version).", [new("field", "reservation_id")]);
         }
 
-        if (request.ChargePlan is not null)
-        {
-            throw RoamingErrors.Create(StatusCode.Unimplemented, ErrorReason.UseCaseNotLive, "charge_plan: charge plans (UC3-7) are not live on this endpoint version; start without one.", [new("use_case", "UC3-7")]);
-        }
-
+        var chargePlan = request.ChargePlan is null ? null : ChargePlanValidator.Spec(request.ChargePlan, "charge_plan");
         var response = await writer.ExecuteAsync(
             context.Caller(),
             context.Method,
@@ -71,7 +67,7 @@ internal sealed class ChargingServiceImpl(
                     request.AuthorizationReference,
                     requestId,
                     Remote: true,
-                    null));
+                    chargePlan));
                 return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);

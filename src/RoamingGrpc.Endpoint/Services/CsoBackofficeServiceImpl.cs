@@ -27,10 +27,9 @@ namespace RoamingGrpc.Endpoint.Services;
 /// <summary>
 /// The CSO's local back-office API. Live: site administration (UC1-2 UpsertSite, RemoveSite), EVSE status (UC1-3),
 /// tariffs (UC2-1 UpsertTariff, RemoveTariff), and the station side of charging (UC3-1 to UC3-6, UC3-9): presented
-/// tokens, session events, meter values, the command stream and command outcomes, SDR corrections; maintenance notices
-/// (UC5-1) and the unlock audit (UC5-2, UC5-3). Each change is queued in the same transaction for the CSP partners that
-/// may see it (durable push, change logs). Charge plan overrides (UC3-10) answer UNIMPLEMENTED / USE_CASE_NOT_LIVE
-/// until their use case is implemented.
+/// tokens, session events, meter values, the command stream and command outcomes, SDR corrections, the CSO's charge
+/// plan overrides (UC3-10), maintenance notices (UC5-1) and the unlock audit (UC5-2, UC5-3). Each change is queued in
+/// the same transaction for the CSP partners that may see it (durable push, change logs).
 /// </summary>
 [Callers(CallerPolicy.OwnBackoffice)]
 internal sealed class CsoBackofficeServiceImpl(
@@ -51,6 +50,7 @@ internal sealed class CsoBackofficeServiceImpl(
     ChargingFeeds chargingFeeds,
     MaintenanceDesk maintenance,
     IUnlockRequestLog unlockAudit,
+    ChargePlanDesk chargePlans,
     IHostApplicationLifetime lifetime,
     EndpointSettings endpoint,
     TimeProvider clock) : CsoBackofficeService.CsoBackofficeServiceBase
@@ -419,6 +419,25 @@ internal sealed class CsoBackofficeServiceImpl(
             write => new ReportMeterValuesResponse { ChargingInfo = desk.Meter(write, sessionId, request.Values) },
             context.CancellationToken).ConfigureAwait(false);
         chargingFeeds.ChargingInfo.Notify();
+        return response;
+    }
+
+    public override async Task<OverrideChargePlanResponse> OverrideChargePlan(OverrideChargePlanRequest request, ServerCallContext context)
+    {
+        var requestId = RequestFields.RequestId(request.RequestId);
+        var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
+        var reason = ChargePlanValidator.OverrideReason(request.Reason, "reason");
+        var detail = ChargePlanValidator.ReasonDetail(request.ReasonDetail, "reason_detail");
+        var spec = request.Spec is null ? null : ChargePlanValidator.Spec(request.Spec, "spec");
+        var response = await writer.ExecuteAsync(
+            context.Caller(),
+            context.Method,
+            requestId,
+            request,
+            OverrideChargePlanResponse.Parser,
+            write => new OverrideChargePlanResponse { ChargePlan = chargePlans.Override(write, sessionId, spec, reason, detail) },
+            context.CancellationToken).ConfigureAwait(false);
+        ChargingPublished();
         return response;
     }
 

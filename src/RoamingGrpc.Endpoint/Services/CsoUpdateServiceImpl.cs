@@ -16,8 +16,8 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, SDRs and command outcomes, UC5-1
-/// maintenance notices. Each entry applies once
+/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, SDRs, command outcomes and charge
+/// plans in force (UC3-7, UC3-10, one record per session), UC5-1 maintenance notices. Each entry applies once
 /// (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
 /// write its own records, and a tariff meant for another CSP is refused. Every other RPC answers UNIMPLEMENTED /
 /// USE_CASE_NOT_LIVE until its use case is implemented.
@@ -149,6 +149,23 @@ internal sealed class CsoUpdateServiceImpl(
         {
             StatusValidator.EvseIdOf(notice.EvseIds[i], $"maintenance_notice.evse_ids[{i}]", cso);
         }
+    }
+
+    public override async Task<PushChargePlanUpdatesResponse> PushChargePlanUpdates(PushChargePlanUpdatesRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        // One plan in force per session: the session is the entity, a CLEARED plan its tombstone. Records are kept per
+        // CSO, so a CSO can only ever change the plans it pushed itself.
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.ChargePlan?.SessionId ?? string.Empty,
+            update.ChargePlan?.Version ?? 0,
+            update.ChargePlan?.Status == ChargePlanStatus.Cleared,
+            update.ChargePlan?.UpdateTime,
+            update.ChargePlan,
+            () => ChargePlanValidator.Pushed(update.ChargePlan))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.ChargePlanKind, entries).ConfigureAwait(false);
+        return PushChargePlanUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
     }
 
     // A session or SDR must be the caller's (operator) and billed to this endpoint (provider).

@@ -28,7 +28,9 @@ public sealed class MetricsTests(ITestOutputHelper output)
             () =>
             {
                 text = http.GetStringAsync(new Uri("/metrics", UriKind.Relative)).GetAwaiter().GetResult();
-                return text.Contains("StartSession", StringComparison.Ordinal) && text.Contains("roaming_outbox_depth", StringComparison.Ordinal);
+                // Both CSPs' status subscriptions are open (they connect on their own schedule) and the sample was taken.
+                return text.Contains("StartSession", StringComparison.Ordinal) && text.Contains("roaming_outbox_depth", StringComparison.Ordinal)
+                    && System.Text.RegularExpressions.Regex.IsMatch(text, "roaming_streams_open\\{[^}]*rpc=\"WatchEvseStatus\"[^}]*\\} 2");
             },
             ChargingRig.Deadline,
             "the metrics show the traffic");

@@ -193,19 +193,6 @@ public sealed class SitePullTests(ITestOutputHelper output)
         Assert.Equal((StatusCode.InvalidArgument, "MISSING_FIELD"), byWhat["missing"]);
     }
 
-    [Fact]
-    public async Task Backoffice_RpcNotLiveYet_UnimplementedUseCaseNotLive()
-    {
-        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
-        var (backoffice, _) = Clients(endpoints);
-
-        var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await backoffice.OverrideChargePlanAsync(new OverrideChargePlanRequest { RequestId = "x" }, deadline: Soon()));
-
-        Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
-        Assert.Equal("USE_CASE_NOT_LIVE", HandshakeTests.ReasonOf(error));
-    }
-
     private static DateTime Soon() => DateTime.UtcNow.Add(Deadline);
 
     private static (CsoBackofficeService.CsoBackofficeServiceClient Backoffice, SiteService.SiteServiceClient Partner) Clients(TwoEndpoints endpoints)

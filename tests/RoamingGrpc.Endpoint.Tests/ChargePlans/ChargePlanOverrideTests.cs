@@ -1,0 +1,138 @@
+using Grpc.Core;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Tests.Infrastructure;
+
+namespace RoamingGrpc.Endpoint.Tests.ChargePlans;
+
+/// <summary>
+/// UC3-10 between a real CSO and CSP over mutual TLS: the CSO's back office overrides the plan of a session (a grid
+/// limit); the CSP learns it by durable push with the reason and on its charging-information stream, and gets its own
+/// plan back when the override ends.
+/// </summary>
+public sealed class ChargePlanOverrideTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task OverrideChargePlan_GridLimitThenEnded_CspInformedWithReasonOnPushAndStream_CspPlanRestored()
+    {
+        await using var rig = await ChargingRig.StartAsync(output);
+        var kit = await PlanKit.PrepareAsync(rig);
+        var sessionId = await kit.ActiveSessionAsync("start", PlanKit.CapableEvseId, ChargingRig.SessionStart());
+        var set = await kit.Plans.SetChargePlanAsync(new SetChargePlanRequest { RequestId = "set", SessionId = sessionId, Spec = PlanKit.Watts((0, 11_000)) }, deadline: ChargingRig.Soon());
+        await kit.ExecuteAsync(set.CommandId);
+        var cspPlan = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Active }]))[0];
+        using var stream = await OpenAsync(rig.Charging);
+
+        var overridden = await rig.Station.OverrideChargePlanAsync(
+            new OverrideChargePlanRequest { RequestId = "grid", SessionId = sessionId, Spec = PlanKit.Watts((0, 5_000)), Reason = ChargePlanUpdateReason.GridConstraint, ReasonDetail = "DSO congestion signal" },
+            deadline: ChargingRig.Soon());
+        var pushedOverride = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Source: ChargePlanSource.Cso }]);
+        var streamedOverride = await NextPlanInfoAsync(stream, info => info.ChargePlan.Source == ChargePlanSource.Cso);
+        var readOverride = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
+
+        Assert.Equal(
+            (ChargePlanSource.Cso, ChargePlanStatus.Active, ChargePlanUpdateReason.GridConstraint, "DSO congestion signal"),
+            (overridden.ChargePlan.Source, overridden.ChargePlan.Status, overridden.ChargePlan.UpdateReason, overridden.ChargePlan.ReasonDetail));
+        Assert.Equal(overridden.ChargePlan, pushedOverride[0]);
+        Assert.True(pushedOverride[0].Version > cspPlan.Version);
+        Assert.Equal(overridden.ChargePlan, readOverride.ChargePlan);
+        Assert.Equal(
+            (overridden.ChargePlan.ChargePlanId, ChargePlanUpdateReason.GridConstraint, ChargingRateUnit.W, 5_000.0),
+            (streamedOverride.ChargePlan.ChargePlanId, streamedOverride.ChargePlan.UpdateReason, streamedOverride.ChargePlan.RateUnit, streamedOverride.ChargePlan.CurrentLimit));
+        Assert.Equal((sessionId, SessionState.Active), (streamedOverride.SessionId, streamedOverride.State));
+
+        var ended = await rig.Station.OverrideChargePlanAsync(
+            new OverrideChargePlanRequest { RequestId = "grid-over", SessionId = sessionId, Reason = ChargePlanUpdateReason.GridConstraint, ReasonDetail = "congestion over" },
+            deadline: ChargingRig.Soon());
+        var pushedRestore = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Source: ChargePlanSource.Csp }]);
+        var streamedRestore = await NextPlanInfoAsync(stream, info => info.ChargePlan.Source == ChargePlanSource.Csp);
+        var readRestore = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
+
+        Assert.Equal(
+            (cspPlan.ChargePlanId, ChargePlanSource.Csp, ChargePlanStatus.Active, ChargePlanUpdateReason.GridConstraint, "congestion over"),
+            (ended.ChargePlan.ChargePlanId, ended.ChargePlan.Source, ended.ChargePlan.Status, ended.ChargePlan.UpdateReason, ended.ChargePlan.ReasonDetail));
+        Assert.Equal(cspPlan.Spec, ended.ChargePlan.Spec);
+        Assert.Equal(ended.ChargePlan, pushedRestore[0]);
+        Assert.True(pushedRestore[0].Version > pushedOverride[0].Version);
+        Assert.Equal(ended.ChargePlan, readRestore.ChargePlan);
+        Assert.Equal((cspPlan.ChargePlanId, 11_000.0), (streamedRestore.ChargePlan.ChargePlanId, streamedRestore.ChargePlan.CurrentLimit));
+    }
+
+    [Fact]
+    public async Task OverrideChargePlan_SetUnderOverrideThenSessionEnds_OverrideStaysInForceAndPlanClearedWithSessionEnded()
+    {
+        await using var rig = await ChargingRig.StartAsync(output);
+        var kit = await PlanKit.PrepareAsync(rig);
+        var t0 = ChargingRig.SessionStart();
+        var sessionId = await kit.ActiveSessionAsync("start", PlanKit.CapableEvseId, t0);
+        var overridden = await rig.Station.OverrideChargePlanAsync(
+            new OverrideChargePlanRequest { RequestId = "load", SessionId = sessionId, Spec = PlanKit.Watts((0, 3_000)), Reason = ChargePlanUpdateReason.LocalLoadManagement },
+            deadline: ChargingRig.Soon());
+
+        var set = await kit.Plans.SetChargePlanAsync(new SetChargePlanRequest { RequestId = "set", SessionId = sessionId, Spec = PlanKit.Watts((0, 11_000)) }, deadline: ChargingRig.Soon());
+        await kit.ExecuteAsync(set.CommandId);
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
+        var underOverride = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
+        await rig.EventAsync(sessionId, SessionEventType.Stopped, t0.AddMinutes(40), 2, stopReason: StopReason.EvDisconnected);
+        var cleared = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Cleared }]);
+        var afterEnd = await PlanKit.RefusedAsync(kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon()).ResponseAsync);
+        var overrideAfterEnd = await PlanKit.RefusedAsync(rig.Station.OverrideChargePlanAsync(
+            new OverrideChargePlanRequest { RequestId = "late", SessionId = sessionId, Spec = PlanKit.Watts((0, 3_000)), Reason = ChargePlanUpdateReason.GridConstraint },
+            deadline: ChargingRig.Soon()).ResponseAsync);
+
+        Assert.Equal(overridden.ChargePlan, underOverride.ChargePlan);
+        Assert.Equal((overridden.ChargePlan.ChargePlanId, ChargePlanUpdateReason.SessionEnded), (cleared[0].ChargePlanId, cleared[0].UpdateReason));
+        Assert.Equal((StatusCode.NotFound, "UNKNOWN_CHARGE_PLAN", null), afterEnd);
+        Assert.Equal((StatusCode.FailedPrecondition, "WRONG_STATE", null), overrideAfterEnd);
+    }
+
+    [Fact]
+    public async Task OverrideChargePlan_UnknownSessionNoReasonCspReasonOrNothingToEnd_Refused()
+    {
+        await using var rig = await ChargingRig.StartAsync(output);
+        var kit = await PlanKit.PrepareAsync(rig);
+        var sessionId = await kit.ActiveSessionAsync("start", PlanKit.CapableEvseId, ChargingRig.SessionStart());
+
+        Task<OverrideChargePlanResponse> Override(string requestId, string session, ChargePlanSpec? spec, ChargePlanUpdateReason reason) =>
+            rig.Station.OverrideChargePlanAsync(new OverrideChargePlanRequest { RequestId = requestId, SessionId = session, Spec = spec, Reason = reason }, deadline: ChargingRig.Soon()).ResponseAsync;
+
+        var unknown = await PlanKit.RefusedAsync(Override("unknown", "no-such-session", PlanKit.Watts((0, 3_000)), ChargePlanUpdateReason.GridConstraint));
+        var noReason = await PlanKit.RefusedAsync(Override("no-reason", sessionId, PlanKit.Watts((0, 3_000)), ChargePlanUpdateReason.Unspecified));
+        var cspReason = await PlanKit.RefusedAsync(Override("csp-reason", sessionId, PlanKit.Watts((0, 3_000)), ChargePlanUpdateReason.CspRequest));
+        var aboveMaximum = await PlanKit.RefusedAsync(Override("above", sessionId, PlanKit.Watts((0, PlanKit.MaxPowerW * 2)), ChargePlanUpdateReason.GridConstraint));
+        var nothingToEnd = await PlanKit.RefusedAsync(Override("nothing", sessionId, null, ChargePlanUpdateReason.GridConstraint));
+
+        Assert.Equal((StatusCode.NotFound, "UNKNOWN_SESSION", null), unknown);
+        Assert.Equal((StatusCode.InvalidArgument, "MISSING_FIELD", "reason"), noReason);
+        Assert.Equal((StatusCode.InvalidArgument, "INVALID_FIELD", "reason"), cspReason);
+        Assert.Equal((StatusCode.InvalidArgument, "INVALID_FIELD", "spec.schedule.periods[0].limit"), aboveMaximum);
+        Assert.Equal((StatusCode.NotFound, "UNKNOWN_CHARGE_PLAN", null), nothingToEnd);
+    }
+
+    private static async Task<AsyncDuplexStreamingCall<WatchChargingInfoRequest, WatchChargingInfoResponse>> OpenAsync(ChargingService.ChargingServiceClient client)
+    {
+        var call = client.WatchChargingInfo(deadline: ChargingRig.Soon());
+        await call.RequestStream.WriteAsync(new WatchChargingInfoRequest { Start = new WatchChargingInfoStart { MaxInFlight = 100, ResumeAfterSequence = 0 } });
+        return call;
+    }
+
+    // The next charging information on the stream that carries a plan matching `which` (acking everything read).
+    private static async Task<ChargingInfo> NextPlanInfoAsync(AsyncDuplexStreamingCall<WatchChargingInfoRequest, WatchChargingInfoResponse> call, Func<ChargingInfo, bool> which)
+    {
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            if (call.ResponseStream.Current.Event is not { } streamEvent)
+            {
+                continue;
+            }
+
+            await call.RequestStream.WriteAsync(new WatchChargingInfoRequest { Ack = new StreamAck { Sequence = streamEvent.Sequence } });
+            if (streamEvent.ChargingInfo is { ChargePlan: not null } info && which(info))
+            {
+                return info;
+            }
+        }
+
+        throw new InvalidOperationException("The charging-information stream ended without the expected plan.");
+    }
+}
