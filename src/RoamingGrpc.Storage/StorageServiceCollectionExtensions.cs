@@ -4,6 +4,7 @@ using RoamingGrpc.Storage.Partners;
 using RoamingGrpc.Storage.Requests;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.PartnerData;
+using RoamingGrpc.Storage.Reservations;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
 using RoamingGrpc.Storage.Tariffs;
@@ -35,6 +36,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ITokenRepository, TokenRepository>();
         services.AddSingleton<ITokenDistributionStore, TokenDistributionStore>();
         services.AddSingleton<IPartnerTokenLists, PartnerTokenLists>();
+        services.AddSingleton<IReservationStore, ReservationStore>();
         return services;
     }
 }
