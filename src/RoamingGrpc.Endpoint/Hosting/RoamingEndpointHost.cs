@@ -26,13 +26,16 @@ public static class RoamingEndpointHost
     /// Builds an endpoint host. Configuration comes from <paramref name="configFile"/> (JSON, optional), then
     /// environment variables, then <paramref name="overrides"/> (flat <c>Roaming:Key</c> pairs, highest precedence).
     /// <paramref name="partners"/>, when given, replaces the configured partner list as a whole (configuration
-    /// merges lists by index, which would keep entries the caller meant to drop).
+    /// merges lists by index, which would keep entries the caller meant to drop). <paramref name="configureServices"/>,
+    /// when given, runs after the endpoint's own registrations, so that an in-process host (tests) can replace a
+    /// service such as the <see cref="ReservationClock"/>; production passes none.
     /// </summary>
     public static WebApplication Build(
         string? configFile,
         IReadOnlyDictionary<string, string?> overrides,
         Action<ILoggingBuilder>? configureLogging = null,
-        IReadOnlyList<PartnerOptions>? partners = null)
+        IReadOnlyList<PartnerOptions>? partners = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -64,6 +67,7 @@ public static class RoamingEndpointHost
 
         var settings = EndpointSettings.From(options);
         AddEndpointServices(builder.Services, builder.Configuration, settings);
+        configureServices?.Invoke(builder.Services);
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
 
         var app = builder.Build();
@@ -140,6 +144,10 @@ public static class RoamingEndpointHost
         services.AddSingleton<SessionDesk>();
         services.AddSingleton<RemoteCommandRelay>();
         services.AddHostedService<CommandTimeouts>();
+        services.AddSingleton(provider => new ReservationClock(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ReservationDesk>();
+        services.AddSingleton<ReservationExpiry>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReservationExpiry>());
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

@@ -55,6 +55,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>Session and command settings (CSO endpoints).</summary>
     public ChargingOptions Charging { get; set; } = new();
 
+    /// <summary>Reservation settings (CSO endpoints, UC3-8).</summary>
+    public ReservationOptions Reservations { get; set; } = new();
+
     /// <summary>Online authorization deadline and token list distribution (UC4-1, UC4-2).</summary>
     public AuthorizationOptions Authorization { get; set; } = new();
 

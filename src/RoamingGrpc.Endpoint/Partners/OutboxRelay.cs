@@ -39,8 +39,11 @@ public sealed partial class OutboxRelay(
     /// <summary>The kind of outbox entries carrying SDRs (UC3-9).</summary>
     public const string SdrKind = "sdr";
 
-    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4).</summary>
+    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4, UC3-8).</summary>
     public const string CommandResultKind = "command_result";
+
+    /// <summary>The kind of outbox entries carrying reservations (UC3-8: activation, use, expiry, cancellation).</summary>
+    public const string ReservationKind = "reservation";
 
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -199,6 +202,10 @@ public sealed partial class OutboxRelay(
                 var results = new PushCommandResultsRequest { RequestId = requestId };
                 results.Updates.AddRange(entries.Select(entry => new CommandResultUpdate { Delivery = Delivery(entry), CommandResult = CommandResult.Parser.ParseFrom(entry.Payload) }));
                 return (await client.PushCommandResultsAsync(results, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case ReservationKind:
+                var reservations = new PushReservationUpdatesRequest { RequestId = requestId };
+                reservations.Updates.AddRange(entries.Select(entry => new ReservationUpdate { Delivery = Delivery(entry), Reservation = Reservation.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushReservationUpdatesAsync(reservations, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
             default:
                 throw new InvalidOperationException($"Outbox entries of kind '{kind}' have no sender in this build.");
         }
