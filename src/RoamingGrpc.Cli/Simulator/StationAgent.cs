@@ -7,7 +7,7 @@ namespace RoamingGrpc.Cli.Simulator;
 
 /// <summary>
 /// Stands in for the charging stations behind a CSO endpoint during charging: follows WatchStationCommands and executes
-/// start and stop commands, plugs in after local authorizations, charges (meter values), and ends sessions with OCMF
+/// start and stop commands and reservations (holds and releases the EVSE), plugs in after local authorizations, charges (meter values), and ends sessions with OCMF
 /// signed meter data, all through the CSO's back-office API. Sessions run on a simulated station clock that starts
 /// <see cref="SessionLength"/> in the past, so that a demo session of seconds is priced like one of 90 minutes.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
     /// <summary>The meter that signs the readings.</summary>
     public MeterSigner Meter => _meter;
 
-    /// <summary>Executes START_SESSION and STOP_SESSION commands until cancelled.</summary>
+    /// <summary>Executes START_SESSION, STOP_SESSION, CREATE_RESERVATION and CANCEL_RESERVATION commands until cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -50,6 +50,14 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
                         case CommandType.StopSession:
                             await output.WriteLineAsync($"  station  <- STOP_SESSION {Short(command.CommandId)} for session {Short(command.SessionId)}").ConfigureAwait(false);
                             await StopAsync(command.SessionId, StopReason.Remote, command.CommandId, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CommandType.CreateReservation:
+                            await output.WriteLineAsync($"  station  <- CREATE_RESERVATION {Short(command.CommandId)} at {command.EvseId} until {command.ExpiryTime.ToDateTimeOffset():HH:mm} UTC: held for the token").ConfigureAwait(false);
+                            await AcceptAsync(command, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CommandType.CancelReservation:
+                            await output.WriteLineAsync($"  station  <- CANCEL_RESERVATION {Short(command.CommandId)} at {command.EvseId}: released").ConfigureAwait(false);
+                            await AcceptAsync(command, cancellationToken).ConfigureAwait(false);
                             break;
                         default:
                             await backoffice.ReportCommandResultAsync(
@@ -107,6 +115,12 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
     }
 
     public void Dispose() => _meter.Dispose();
+
+    // A command the station carried out without a session event (reservations): ACCEPTED, at the EVSE it names.
+    private Task<ReportCommandResultResponse> AcceptAsync(StationCommand command, CancellationToken cancellationToken) =>
+        backoffice.ReportCommandResultAsync(
+            new ReportCommandResultRequest { RequestId = Guid.NewGuid().ToString(), CommandId = command.CommandId, Result = CommandResultType.Accepted, EvseId = command.EvseId },
+            cancellationToken: cancellationToken).ResponseAsync;
 
     private async Task<Session> ReportAsync(string sessionId, SessionEventType type, DateTimeOffset at, double energyKwh, string commandId, StopReason reason, SignedMeterData? signed, CancellationToken cancellationToken)
     {
