@@ -26,10 +26,12 @@ public sealed class ChargingRig : IAsyncDisposable
     private readonly List<string> _earlierErrors = [];
     private int _cspPort;
     private readonly IReadOnlyDictionary<string, string?> _csoSettings;
+    private readonly Action<IServiceCollection>? _csoServices;
 
-    private ChargingRig(TwoEndpoints endpoints, RunningEndpoint other, IReadOnlyDictionary<string, string?> csoSettings)
+    private ChargingRig(TwoEndpoints endpoints, RunningEndpoint other, IReadOnlyDictionary<string, string?> csoSettings, Action<IServiceCollection>? csoServices)
     {
         _csoSettings = csoSettings;
+        _csoServices = csoServices;
         Endpoints = endpoints;
         Other = other;
         Station = new CsoBackofficeService.CsoBackofficeServiceClient(endpoints.Channel(
@@ -64,14 +66,17 @@ public sealed class ChargingRig : IAsyncDisposable
     /// <summary>SdrService of the CSO, called as DE-8EO.</summary>
     public SdrService.SdrServiceClient Sdrs { get; }
 
-    /// <summary>Starts the three endpoints, waits until all are registered, and publishes the site, tariff and statuses.</summary>
-    public static async Task<ChargingRig> StartAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string?>? csoSettings = null)
+    /// <summary>
+    /// Starts the three endpoints, waits until all are registered, and publishes the site, tariff and statuses.
+    /// <paramref name="csoServices"/> replaces services of the CSO (e.g. its reservation clock).
+    /// </summary>
+    public static async Task<ChargingRig> StartAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string?>? csoSettings = null, Action<IServiceCollection>? csoServices = null)
     {
         var endpoints = TwoEndpoints.Prepare(output);
         await endpoints.StartCspAsync();
         var otherCertificates = endpoints.Pki.Issue("other-csp", PartyRole.Csp, OtherCsp.PartyId);
         var other = await RunningEndpoint.StartAsync(output, OtherCsp, otherCertificates, Path.Combine(endpoints.Root, "other.db"), [(TwoEndpoints.CsoIdentity, null)]);
-        await endpoints.StartCsoAsync(endpoints.Csp.Url, csoSettings, [(OtherCsp, other.Url)]);
+        await endpoints.StartCsoAsync(endpoints.Csp.Url, csoSettings, [(OtherCsp, other.Url)], services: csoServices);
         var csoDirectory = endpoints.Cso.Services.GetRequiredService<PartnerDirectory>();
         var cspDirectory = endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();
         var otherDirectory = other.Services.GetRequiredService<PartnerDirectory>();
@@ -80,7 +85,7 @@ public sealed class ChargingRig : IAsyncDisposable
                 && cspDirectory.IsRegistered(TwoEndpoints.CsoIdentity) && otherDirectory.IsRegistered(TwoEndpoints.CsoIdentity),
             Deadline,
             "the CSO and both CSPs registered with each other");
-        var rig = new ChargingRig(endpoints, other, csoSettings ?? new Dictionary<string, string?>());
+        var rig = new ChargingRig(endpoints, other, csoSettings ?? new Dictionary<string, string?>(), csoServices);
         await rig.PublishAsync();
         return rig;
     }
@@ -92,7 +97,7 @@ public sealed class ChargingRig : IAsyncDisposable
         await Endpoints.Cso.DisposeAsync();
         _earlierErrors.AddRange(Endpoints.Cso.Log.Errors);
         var settings = new Dictionary<string, string?>(_csoSettings) { ["Roaming:Listen"] = $"127.0.0.1:{port}" };
-        await Endpoints.StartCsoAsync(Endpoints.Csp.Url, settings, [(OtherCsp, Other.Url)]);
+        await Endpoints.StartCsoAsync(Endpoints.Csp.Url, settings, [(OtherCsp, Other.Url)], services: _csoServices);
     }
 
     /// <summary>Stops the CSP (DE-8EO): to the CSO it is unreachable from now on.</summary>

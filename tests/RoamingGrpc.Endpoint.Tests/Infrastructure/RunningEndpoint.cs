@@ -41,6 +41,7 @@ public sealed class RunningEndpoint : IAsyncDisposable
         string database,
         IReadOnlyList<(PartyIdentity Identity, Uri? Url)> partners,
         IReadOnlyDictionary<string, string?>? extra = null,
+        Action<IServiceCollection>? services = null,
         CancellationToken cancellationToken = default)
     {
         var settings = EndpointOverrides.For(identity, "127.0.0.1:0", certificateDirectory, database, $"Test {identity}", partners);
@@ -60,7 +61,8 @@ public sealed class RunningEndpoint : IAsyncDisposable
             logging.SetMinimumLevel(LogLevel.Information);
             logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
             logging.AddFilter("Grpc", LogLevel.Warning);
-        });
+        },
+        configureServices: services);
         await app.StartAsync(cancellationToken);
         return new RunningEndpoint(app, identity, log, database);
     }

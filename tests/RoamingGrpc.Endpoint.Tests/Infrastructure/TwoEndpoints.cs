@@ -83,6 +83,7 @@ public sealed class TwoEndpoints : IAsyncDisposable
         Uri cspUrl,
         IReadOnlyDictionary<string, string?>? extra = null,
         IReadOnlyList<(PartyIdentity Identity, Uri? Url)>? morePartners = null,
+        Action<IServiceCollection>? services = null,
         CancellationToken cancellationToken = default)
     {
         var settings = new Dictionary<string, string?> { ["Roaming:RevocationFile"] = RevocationFile };
@@ -91,7 +92,7 @@ public sealed class TwoEndpoints : IAsyncDisposable
             settings[key] = value;
         }
 
-        return Cso = await RunningEndpoint.StartAsync(_output, CsoIdentity, CsoCertificates, Path.Combine(Root, "cso.db"), [(CspIdentity, cspUrl), .. morePartners ?? []], settings, cancellationToken);
+        return Cso = await RunningEndpoint.StartAsync(_output, CsoIdentity, CsoCertificates, Path.Combine(Root, "cso.db"), [(CspIdentity, cspUrl), .. morePartners ?? []], settings, services, cancellationToken);
     }
 
     public async Task<RunningEndpoint> StartCspAsync(
@@ -105,7 +106,7 @@ public sealed class TwoEndpoints : IAsyncDisposable
             settings[key] = value;
         }
 
-        return Csp = await RunningEndpoint.StartAsync(_output, CspIdentity, CspCertificates, Path.Combine(Root, "csp.db"), [(CsoIdentity, null)], settings, cancellationToken);
+        return Csp = await RunningEndpoint.StartAsync(_output, CspIdentity, CspCertificates, Path.Combine(Root, "csp.db"), [(CsoIdentity, null)], settings, cancellationToken: cancellationToken);
     }
 
     /// <summary>A loopback port free at the time of the call.</summary>
