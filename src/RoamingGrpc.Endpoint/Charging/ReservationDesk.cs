@@ -3,13 +3,11 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
-using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Storage.Charging;
-using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Reservations;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
@@ -34,7 +32,6 @@ internal sealed class ReservationDesk(
     ICommandStore commands,
     ISiteRepository sites,
     IEvseStatusStore statuses,
-    IOutbox outbox,
     SessionRecorder recorder,
     SessionBilling billing,
     IOptions<RoamingEndpointOptions> options,
@@ -351,7 +348,6 @@ internal sealed class ReservationDesk(
     {
         reservation.Version++;
         reservation.UpdateTime = Timestamp.FromDateTimeOffset(now);
-        var payload = reservation.ToByteArray();
         reservations.Save(write, new ReservationRow(
             reservation.ReservationId,
             reservation.ProviderId,
@@ -363,8 +359,8 @@ internal sealed class ReservationDesk(
             (long)reservation.Version,
             now.ToUnixTimeMilliseconds(),
             0,
-            payload));
-        outbox.Enqueue(write, PartyIdentity.Create(PartyRole.Csp, reservation.ProviderId).ToString(), OutboxRelay.ReservationKind, reservation.ReservationId, (long)reservation.Version, payload, clock.GetUtcNow());
+            reservation.ToByteArray()));
+        recorder.Push(write, reservation, clock.GetUtcNow());
     }
 
     // One EVSE the CSP named: reservable, operative and free.

@@ -11,8 +11,8 @@ namespace RoamingGrpc.Endpoint.Charging;
 
 /// <summary>
 /// Writes what a home-CSP must learn about its sessions, in the transaction of the change: the new session version,
-/// its charging information in the log that WatchChargingInfo reads, and (for state changes, SDRs and command
-/// outcomes) the durable push to the CSP through the outbox.
+/// its charging information in the log that WatchChargingInfo reads, and (for state changes, SDRs, reservations and
+/// command outcomes) the durable push to the CSP through the outbox.
 /// </summary>
 internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, IOutbox outbox)
 {
@@ -62,6 +62,10 @@ internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore comm
     /// <summary>Queues an SDR version for its CSP.</summary>
     public void Push(WriteContext write, Sdr sdr, DateTimeOffset now) =>
         Enqueue(write, sdr.ProviderId, OutboxRelay.SdrKind, sdr.SdrId, sdr.Version, sdr, now);
+
+    /// <summary>Queues a reservation version for its CSP (UC3-8).</summary>
+    public void Push(WriteContext write, Reservation reservation, DateTimeOffset now) =>
+        Enqueue(write, reservation.ProviderId, OutboxRelay.ReservationKind, reservation.ReservationId, reservation.Version, reservation, now);
 
     private void Enqueue(WriteContext write, string provider, string kind, string id, ulong version, IMessage record, DateTimeOffset now) =>
         outbox.Enqueue(write, PartyIdentity.Create(PartyRole.Csp, provider).ToString(), kind, id, (long)version, record.ToByteArray(), now);

@@ -153,6 +153,31 @@ public sealed class ReservationCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ListReservations_PagesAndDelta_FullByIdAndDeltaOnlyChangedSince()
+    {
+        await using var kit = await ReservationKit.StartAsync(output);
+        var first = await kit.ReserveAsync(ReservationKit.Create("first", ReservationKit.EvseId, kit.T0.AddMinutes(20)));
+        var second = await kit.Reservations.CreateReservationAsync(ReservationKit.Create("second", ReservationKit.SecondEvseId, kit.T0.AddMinutes(20), ReservationKit.OtherUser), deadline: ChargingRig.Soon());
+        kit.Clock.Advance(TimeSpan.FromMinutes(1));
+        await kit.Reservations.CancelReservationAsync(new CancelReservationRequest { RequestId = "cancel", ReservationId = second.Reservation.ReservationId }, deadline: ChargingRig.Soon());
+
+        var page1 = await kit.Reservations.ListReservationsAsync(new ListReservationsRequest { PageSize = 1 }, deadline: ChargingRig.Soon());
+        var page2 = await kit.Reservations.ListReservationsAsync(new ListReservationsRequest { PageSize = 1, PageToken = page1.NextPageToken }, deadline: ChargingRig.Soon());
+        var delta = await kit.Reservations.ListReservationsAsync(
+            new ListReservationsRequest { UpdatedSince = Timestamp.FromDateTimeOffset(kit.T0.AddSeconds(30)) }, deadline: ChargingRig.Soon());
+        var otherFilters = await ReservationKit.Refused(kit.Reservations.ListReservationsAsync(
+            new ListReservationsRequest { PageSize = 1, PageToken = page1.NextPageToken, States = { ReservationState.Active } }, deadline: ChargingRig.Soon()));
+
+        Assert.Equal(
+            new[] { first.Reservation.ReservationId, second.Reservation.ReservationId }.Order(StringComparer.Ordinal),
+            page1.Reservations.Concat(page2.Reservations).Select(reservation => reservation.ReservationId));
+        Assert.Empty(page2.NextPageToken);
+        Assert.Equal([(second.Reservation.ReservationId, ReservationState.Canceled)], delta.Reservations.Select(reservation => (reservation.ReservationId, reservation.State)));
+        Assert.Equal(kit.T0.AddMinutes(1).AddSeconds(-5), delta.SyncTime.ToDateTimeOffset()); // the reservation clock, less the commit margin
+        Assert.Equal((StatusCode.InvalidArgument, "INVALID_PAGE_TOKEN"), otherFilters);
+    }
+
+    [Fact]
     public async Task Reservations_OtherCsp_CannotReadListOrCancelThem()
     {
         await using var kit = await ReservationKit.StartAsync(output);
