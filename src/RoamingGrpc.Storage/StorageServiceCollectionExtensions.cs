@@ -5,6 +5,7 @@ using RoamingGrpc.Storage.Partners;
 using RoamingGrpc.Storage.Requests;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.PartnerData;
+using RoamingGrpc.Storage.Reservations;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
 using RoamingGrpc.Storage.Support;
@@ -40,6 +41,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IPartnerTokenLists, PartnerTokenLists>();
         services.AddSingleton<IMaintenanceStore, MaintenanceStore>();
         services.AddSingleton<IUnlockRequestLog, UnlockRequestLog>();
+        services.AddSingleton<IReservationStore, ReservationStore>();
         return services;
     }
 }

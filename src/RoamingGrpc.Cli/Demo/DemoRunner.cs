@@ -174,9 +174,9 @@ internal sealed class DemoRunner(TextWriter output)
             var info = await new PlatformService.PlatformServiceClient(cspAsPartner.Get(csoUrl, Cso))
                 .GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
             Line($"CSP -> CSO GetPlatformInfo: {info.Platform.Role} {info.Platform.PartyId} at {info.Platform.EndpointUrl}, live: {UseCases(info.Platform.UseCases)}");
-            var notLive = await ExpectErrorAsync(() => new ReservationService.ReservationServiceClient(cspAsPartner.Get(csoUrl, Cso))
-                .ListReservationsAsync(new ListReservationsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
-            Line($"CSP -> CSO ReservationService.ListReservations: {Describe(notLive)}");
+            var backofficeOnly = await ExpectErrorAsync(() => new CsoBackofficeService.CsoBackofficeServiceClient(cspAsPartner.Get(csoUrl, Cso))
+                .ReportEvseStatusAsync(new ReportEvseStatusRequest { RequestId = Guid.NewGuid().ToString() }, deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
+            Line($"CSP DE-8EO -> CSO's back office CsoBackofficeService.ReportEvseStatus: {Describe(backofficeOnly)}");
             using var intruderFactory = PartnerChannelFactory.ForClient(intruder, PartyIdentity.Create(PartyRole.Cso, "DE*XYZ"), loggerFactory);
             var denied = await ExpectErrorAsync(() => new SiteService.SiteServiceClient(intruderFactory.Get(csoUrl, Cso))
                 .ListSitesAsync(new ListSitesRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
@@ -197,8 +197,8 @@ internal sealed class DemoRunner(TextWriter output)
                     deadline: Deadline(),
                     cancellationToken: cancellationToken).ResponseAsync).ConfigureAwait(false);
             Line($"CSP DE-8EO claiming to be NL-TNM -> CSO Handshake: {Describe(impostor)}");
-            Check("Role identification (contract-only service, wrong role, impersonation refused)",
-                notLive?.StatusCode == StatusCode.Unimplemented
+            Check("Role identification (back office refused to a partner, wrong role, impersonation refused)",
+                backofficeOnly?.StatusCode == StatusCode.PermissionDenied
                 && denied?.StatusCode == StatusCode.PermissionDenied
                 && impostor?.StatusCode == StatusCode.PermissionDenied);
 

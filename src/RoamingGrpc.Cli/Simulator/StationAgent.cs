@@ -8,7 +8,8 @@ namespace RoamingGrpc.Cli.Simulator;
 
 /// <summary>
 /// Stands in for the charging stations behind a CSO endpoint during charging: follows WatchStationCommands and executes
-/// start, stop, unlock and charge plan commands (an unlock always succeeds: UNLOCKED), plugs in after local
+/// start, stop, unlock, charge plan and reservation commands (an unlock always succeeds: UNLOCKED; a reservation is
+/// held until released), plugs in after local
 /// authorizations, charges (meter values), and ends sessions with OCMF signed meter data, all through the CSO's
 /// back-office API. Sessions run on a simulated station clock that starts <see cref="SessionLength"/> in the past, so
 /// that a demo session of seconds is priced like one of 90 minutes.
@@ -39,7 +40,7 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
     /// <summary>The meter that signs the readings.</summary>
     public MeterSigner Meter => _meter;
 
-    /// <summary>Executes START_SESSION, STOP_SESSION, UNLOCK_CONNECTOR, SET_CHARGE_PLAN and CLEAR_CHARGE_PLAN commands until cancelled; other commands are answered NOT_SUPPORTED.</summary>
+    /// <summary>Executes START_SESSION, STOP_SESSION, UNLOCK_CONNECTOR, SET/CLEAR_CHARGE_PLAN and CREATE/CANCEL_RESERVATION commands until cancelled; other commands are answered NOT_SUPPORTED.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
@@ -85,6 +86,14 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
                             await output.WriteLineAsync($"  station  <- CLEAR_CHARGE_PLAN {Short(command.CommandId)} for session {Short(command.SessionId)}").ConfigureAwait(false);
                             _cspPlans.TryRemove(command.SessionId, out _);
                             await AcceptAsync(command.CommandId, "charge plan cleared", cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CommandType.CreateReservation:
+                            await output.WriteLineAsync($"  station  <- CREATE_RESERVATION {Short(command.CommandId)} at {command.EvseId} until {command.ExpiryTime.ToDateTimeOffset():HH:mm} UTC: held for the token").ConfigureAwait(false);
+                            await AcceptAsync(command, cancellationToken).ConfigureAwait(false);
+                            break;
+                        case CommandType.CancelReservation:
+                            await output.WriteLineAsync($"  station  <- CANCEL_RESERVATION {Short(command.CommandId)} at {command.EvseId}: released").ConfigureAwait(false);
+                            await AcceptAsync(command, cancellationToken).ConfigureAwait(false);
                             break;
                         default:
                             await backoffice.ReportCommandResultAsync(
@@ -172,6 +181,12 @@ internal sealed class StationAgent(CsoBackofficeService.CsoBackofficeServiceClie
     }
 
     public void Dispose() => _meter.Dispose();
+
+    // A command the station carried out without a session event (reservations): ACCEPTED, at the EVSE it names.
+    private Task<ReportCommandResultResponse> AcceptAsync(StationCommand command, CancellationToken cancellationToken) =>
+        backoffice.ReportCommandResultAsync(
+            new ReportCommandResultRequest { RequestId = Guid.NewGuid().ToString(), CommandId = command.CommandId, Result = CommandResultType.Accepted, EvseId = command.EvseId },
+            cancellationToken: cancellationToken).ResponseAsync;
 
     private async Task<Session> ReportAsync(string sessionId, SessionEventType type, DateTimeOffset at, double energyKwh, string commandId, StopReason reason, SignedMeterData? signed, CancellationToken cancellationToken)
     {

@@ -5,7 +5,8 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// <summary>
 /// What starts a service session: the home-CSP, the token (provider filled in), where, how the user identified and how
 /// the CSO got the authorization. <see cref="Remote"/> starts come from StartSession and open a START_SESSION command
-/// for the station; local ones (PresentToken) wait for the station's STARTED.
+/// for the station; local ones (PresentToken) wait for the station's STARTED. <see cref="ReservationId"/> names the
+/// reservation a remote start uses (UC3-8); empty = the one holding the EVSE for this token, if any.
 /// </summary>
 internal sealed record PendingStart(
     string Provider,
@@ -17,4 +18,5 @@ internal sealed record PendingStart(
     string AuthorizationReference,
     string RequestId,
     bool Remote,
-    ChargePlanSpec? ChargePlan);
+    ChargePlanSpec? ChargePlan,
+    string ReservationId = "");

@@ -6,6 +6,7 @@ using RoamingGrpc.Domain.Pricing;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Storage.Charging;
+using RoamingGrpc.Storage.Reservations;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Tariffs;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
@@ -16,9 +17,10 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// Prices sessions with the tariff that applies to their home-CSP (the domain's <see cref="TariffPricer"/>) and
 /// issues the service detail records (UC3-5, UC3-9): the SDR of a completed session, and the credit and correcting
 /// SDRs of a disputed one. The tariff that applies is chosen by <see cref="TariffChoice"/> among the tariffs of the
-/// session's connector (else the EVSE's first).
+/// session's connector (else the EVSE's first). A session started from a reservation (UC3-8) is priced with the
+/// reservation's time, from its creation to the session's start; a reservation that expired unused is priced alone.
 /// </summary>
-internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository tariffs, ISdrStore sdrs, SessionRecorder recorder)
+internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository tariffs, ISdrStore sdrs, IReservationStore reservations, SessionRecorder recorder)
 {
     /// <summary>Cost so far of an active session, or null when no tariff applies.</summary>
     public (Money ExclVat, Money InclVat)? CostSoFar(WriteContext write, Session session, IReadOnlyList<SessionReading> readings, DateTimeOffset at)
@@ -43,6 +45,26 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
     }
 
     /// <summary>
+    /// Prices the reservation of a session that ended unused at its expiry (<see cref="ServiceKind.Reservation"/>, start =
+    /// the reservation's creation, end = its expiry), sets its periods and cost, and issues its SDR (pushed to the CSP).
+    /// </summary>
+    public Sdr CompleteReservation(WriteContext write, Session session, DateTimeOffset now)
+    {
+        var sdr = Build(write, session, [], PriceExpiredReservation(write, session, null, null), now);
+        session.ChargingPeriods.Clear();
+        session.ChargingPeriods.AddRange(sdr.ChargingPeriods);
+        session.CostExclVat = sdr.Totals.TotalCostExclVat;
+        session.CostInclVat = sdr.Totals.TotalCostInclVat;
+        Save(write, sdr, "session", now);
+        return sdr;
+    }
+
+    /// <summary>True when the tariff that applies to <paramref name="session"/>'s connector at <paramref name="at"/> prices reservations.</summary>
+    public bool BillsReservations(WriteContext write, Session session, DateTimeOffset at) =>
+        Applicable(write, LocationOf(write, session), session.ProviderId, at, null, null) is { } tariff
+        && tariff.Elements.Any(element => element.Restrictions?.Reservation is ReservationRestriction.Reservation or ReservationRestriction.ReservationExpires);
+
+    /// <summary>
     /// Corrects a DISPUTED SDR: a credit SDR reversing it, the original marked CORRECTED, and a new SDR priced again
     /// with the corrected energy and/or tariff. All three are pushed to the CSP.
     /// </summary>
@@ -58,7 +80,9 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         }
 
         var corrected = energyKwh is { } energy ? Scaled(readings, energy) : readings;
-        var priced = Price(write, session, corrected, session.EndTime.ToDateTimeOffset(), tariffId.Length > 0 ? tariffId : null, "tariff_id");
+        var priced = session.ServiceKind == ServiceKind.Reservation
+            ? PriceExpiredReservation(write, session, tariffId.Length > 0 ? tariffId : null, "tariff_id")
+            : Price(write, session, corrected, session.EndTime.ToDateTimeOffset(), tariffId.Length > 0 ? tariffId : null, "tariff_id");
         var replacement = Build(write, session, corrected, priced, now);
         replacement.ReplacesSdrId = disputed.SdrId;
         replacement.SignedMeterData = disputed.SignedMeterData;
@@ -181,21 +205,48 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         }
 
         var start = session.StartTime.ToDateTimeOffset();
-        var location = LocationOf(write, session);
-        var tariff = Applicable(write, location, session.ProviderId, start, tariffId, field);
-        if (tariff is null)
-        {
-            return null;
-        }
-
         var samples = readings.Select(reading => new UsageSample(
             DateTimeOffset.FromUnixTimeMilliseconds(reading.MeasureTime),
             (decimal)reading.EnergyKwh,
             reading.Activity == 0 ? UsageActivity.Charging : UsageActivity.Parking,
             reading.PowerKw is { } power ? (decimal)power : null,
             reading.CurrentA is { } current ? (decimal)current : null)).ToList();
-        var result = TariffPricer.Price(PricingMapping.ToPricing(tariff), new SessionUsage(start, end < start ? start : end, samples), CostEstimate.ZoneOf(location.Site.TimeZone));
-        return (tariff, result);
+        return Price(write, session, new SessionUsage(start, end < start ? start : end, samples, ReservationStartOf(write, session, start)), start, tariffId, field);
+    }
+
+    // An unused reservation: its time from creation (the session's start) to expiry (the session's end), no energy.
+    private (Tariff Tariff, PricingResult Result)? PriceExpiredReservation(WriteContext write, Session session, string? tariffId, string? field)
+    {
+        var reserved = session.StartTime.ToDateTimeOffset();
+        var expiry = session.EndTime.ToDateTimeOffset();
+        var usage = new SessionUsage(expiry, expiry, [new UsageSample(expiry, 0m, UsageActivity.Charging, null, null)], reserved, ReservationExpiredUnused: true);
+        return Price(write, session, usage, reserved, tariffId, field);
+    }
+
+    // Prices the usage with the tariff that applies to the session's connector for its CSP at tariffTime.
+    private (Tariff Tariff, PricingResult Result)? Price(WriteContext write, Session session, SessionUsage usage, DateTimeOffset tariffTime, string? tariffId, string? field)
+    {
+        var location = LocationOf(write, session);
+        var tariff = Applicable(write, location, session.ProviderId, tariffTime, tariffId, field);
+        if (tariff is null)
+        {
+            return null;
+        }
+
+        return (tariff, TariffPricer.Price(PricingMapping.ToPricing(tariff), usage, CostEstimate.ZoneOf(location.Site.TimeZone)));
+    }
+
+    // When the reservation a session was started from began (UC3-8), never after the session's start (the station's
+    // clock may differ from the endpoint's); null for a session without one.
+    private DateTimeOffset? ReservationStartOf(WriteContext write, Session session, DateTimeOffset start)
+    {
+        if (session.ReservationId.Length == 0 || reservations.Find(write, session.ReservationId) is not { } row)
+        {
+            return null;
+        }
+
+        var created = Reservation.Parser.ParseFrom(row.Payload).CreateTime.ToDateTimeOffset();
+        return created < start ? created : start;
     }
 
     private Tariff? Applicable(WriteContext write, EvseLocation location, string provider, DateTimeOffset at, string? tariffId, string? field)

@@ -30,6 +30,7 @@ internal sealed class SessionDesk(
     SessionRecorder recorder,
     SessionBilling billing,
     ChargePlanBook plans,
+    ReservationDesk reservations,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock)
 {
@@ -61,8 +62,10 @@ internal sealed class SessionDesk(
 
     /// <summary>
     /// Creates a PENDING session for an authorized token at a free, operative EVSE; a remote start also opens the
-    /// START_SESSION command for the station. Refusals: EVSE_INOPERATIVE, EVSE_OCCUPIED, EVSE_RESERVED,
-    /// NOT_REMOTE_CAPABLE (FAILED_PRECONDITION), UNKNOWN_EVSE / UNKNOWN_CONNECTOR (NOT_FOUND).
+    /// START_SESSION command for the station. At an EVSE reserved for the token (UC3-8) the start uses the reservation:
+    /// the reservation's RESERVED session continues (or a new one names the reservation) and the reservation is USED.
+    /// Refusals: EVSE_INOPERATIVE, EVSE_OCCUPIED, EVSE_RESERVED (for another token), NOT_REMOTE_CAPABLE
+    /// (FAILED_PRECONDITION), UNKNOWN_EVSE / UNKNOWN_CONNECTOR / UNKNOWN_RESERVATION (NOT_FOUND).
     /// </summary>
     public (Session Session, CommandRow? Command) Start(WriteContext write, PendingStart start)
     {
@@ -91,37 +94,42 @@ internal sealed class SessionDesk(
             throw Refused(ErrorReason.EvseInoperative, $"EVSE {start.EvseId} is {ProtoEnumName(status)}.", start.EvseId);
         }
 
-        if (sessions.HoldingEvse(write, start.EvseId) is not null || status is EvseStatus.Charging or EvseStatus.Blocked)
+        // A reservation for another token refuses the start (EVSE_RESERVED); one for this token is used by it.
+        var reservation = reservations.ForStart(write, start);
+        var holding = sessions.HoldingEvse(write, start.EvseId);
+        var reserved = holding is { State: (long)SessionState.Reserved } && reservation?.SessionId == holding.SessionId ? holding : null;
+        if ((holding is not null && reserved is null) || status is EvseStatus.Charging or EvseStatus.Blocked)
         {
             throw Refused(ErrorReason.EvseOccupied, $"EVSE {start.EvseId} is occupied by another session.", start.EvseId);
         }
 
-        if (status == EvseStatus.Reserved)
+        if (status == EvseStatus.Reserved && reservation is null)
         {
             throw Refused(ErrorReason.EvseReserved, $"EVSE {start.EvseId} is reserved for another user.", start.EvseId);
         }
 
         var now = clock.GetUtcNow();
-        var sessionId = Guid.NewGuid().ToString();
         var commandId = start.Remote ? Guid.NewGuid().ToString() : string.Empty;
-        var session = new Session
-        {
-            SessionId = sessionId,
-            OperatorId = location.Site.OperatorId,
-            ProviderId = start.Provider,
-            State = SessionState.Pending,
-            ServiceKind = ServiceKind.Energy,
-            Token = start.Token,
-            IdentificationMethod = start.IdentificationMethod,
-            AuthorizationMethod = start.AuthorizationMethod,
-            AuthorizationReference = start.AuthorizationReference.Length > 0 || !start.Remote ? start.AuthorizationReference : commandId,
-            SiteId = location.Site.SiteId,
-            EvseId = start.EvseId,
-            // An EVSE with a single connector needs no choice: the session is on it from the start.
-            ConnectorId = start.ConnectorId.Length == 0 && location.Evse.Connectors.Count == 1 ? location.Evse.Connectors[0].ConnectorId : start.ConnectorId,
-            CommandId = commandId,
-            TransactionId = sessionId,
-        };
+        // The reservation's RESERVED session continues as the energy session (RESERVED -> PENDING).
+        var session = reserved is null ? new Session { SessionId = Guid.NewGuid().ToString() } : Session.Parser.ParseFrom(reserved.Payload);
+        var sessionId = session.SessionId;
+        session.OperatorId = location.Site.OperatorId;
+        session.ProviderId = start.Provider;
+        session.State = SessionState.Pending;
+        session.ServiceKind = ServiceKind.Energy;
+        session.Token = start.Token;
+        session.IdentificationMethod = start.IdentificationMethod;
+        session.AuthorizationMethod = start.AuthorizationMethod;
+        session.AuthorizationReference = start.AuthorizationReference.Length > 0 ? start.AuthorizationReference
+            : reservation is { AuthorizationReference.Length: > 0 } ? reservation.AuthorizationReference
+            : start.Remote ? commandId : string.Empty;
+        session.SiteId = location.Site.SiteId;
+        session.EvseId = start.EvseId;
+        // An EVSE with a single connector needs no choice: the session is on it from the start.
+        session.ConnectorId = start.ConnectorId.Length == 0 && location.Evse.Connectors.Count == 1 ? location.Evse.Connectors[0].ConnectorId : start.ConnectorId;
+        session.CommandId = commandId;
+        session.ReservationId = reservation?.ReservationId ?? string.Empty;
+        session.TransactionId = sessionId;
         Stamp(session, now);
         CommandRow? command = null;
         if (start.Remote)
@@ -133,6 +141,7 @@ internal sealed class SessionDesk(
                 EvseId = start.EvseId,
                 ConnectorId = start.ConnectorId,
                 SessionId = sessionId,
+                ReservationId = session.ReservationId,
                 SiteId = location.Site.SiteId,
                 Token = start.Token,
                 AuthorizationReference = session.AuthorizationReference,
@@ -147,6 +156,11 @@ internal sealed class SessionDesk(
             plans.Request(write, session, command.CommandId, requested, now); // applies when the station reports STARTED
         }
 
+        if (reservation is not null)
+        {
+            reservations.Use(write, reservation, sessionId);
+        }
+
         return (session, command);
     }
 
@@ -157,12 +171,14 @@ internal sealed class SessionDesk(
     public (Session Session, CommandRow Command) Stop(WriteContext write, string provider, string sessionId, string requestId)
     {
         var session = OwnSession(write, provider, sessionId);
-        if (SessionLifecycle.IsFinal((SessionPhase)session.State))
+        if (SessionLifecycle.IsFinal((SessionPhase)session.State) || session.State == SessionState.Reserved)
         {
             throw RoamingErrors.Create(
                 StatusCode.FailedPrecondition,
                 ErrorReason.WrongState,
-                $"Session '{sessionId}' has ended ({ProtoEnumName(session.State)}); nothing to stop.",
+                session.State == SessionState.Reserved
+                    ? $"Session '{sessionId}' only holds reservation '{session.ReservationId}'; cancel the reservation instead (ReservationService.CancelReservation)."
+                    : $"Session '{sessionId}' has ended ({ProtoEnumName(session.State)}); nothing to stop.",
                 [new("session_id", sessionId)]);
         }
 
@@ -446,6 +462,7 @@ internal sealed class SessionDesk(
             }
         }
 
+        reservations.Settle(write, command, outcome);
         return recorder.Complete(write, command, outcome, message, evseId, now);
     }
 

@@ -12,9 +12,9 @@ namespace RoamingGrpc.Endpoint.Charging;
 
 /// <summary>
 /// Writes what a home-CSP must learn about its sessions, in the transaction of the change: the new session version,
-/// its charging information in the log that WatchChargingInfo reads, and (for state changes, SDRs and command
-/// outcomes) the durable push to the CSP through the outbox; changes of a session's charge plan in force are pushed too.
-/// An unlock command's outcome also goes into the unlock audit.
+/// its charging information in the log that WatchChargingInfo reads, and (for state changes, SDRs, reservations and
+/// command outcomes) the durable push to the CSP through the outbox; changes of a session's charge plan in force are
+/// pushed too. An unlock command's outcome also goes into the unlock audit.
 /// </summary>
 internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, IOutbox outbox, IUnlockRequestLog unlocks)
 {
@@ -73,6 +73,10 @@ internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore comm
     /// <summary>Queues a change of the charge plan in force of one of <paramref name="provider"/>'s sessions (UC3-7, UC3-10).</summary>
     public void Push(WriteContext write, string provider, ChargePlan plan, DateTimeOffset now) =>
         Enqueue(write, provider, OutboxRelay.ChargePlanKind, plan.SessionId, plan.Version, plan, now);
+
+    /// <summary>Queues a reservation version for its CSP (UC3-8).</summary>
+    public void Push(WriteContext write, Reservation reservation, DateTimeOffset now) =>
+        Enqueue(write, reservation.ProviderId, OutboxRelay.ReservationKind, reservation.ReservationId, reservation.Version, reservation, now);
 
     private void Enqueue(WriteContext write, string provider, string kind, string id, ulong version, IMessage record, DateTimeOffset now) =>
         outbox.Enqueue(write, PartyIdentity.Create(PartyRole.Csp, provider).ToString(), kind, id, (long)version, record.ToByteArray(), now);

@@ -104,6 +104,16 @@ public sealed record EndpointSettings(
             problems.Add($"Roaming:Support:MaintenanceSweepInterval must be positive (was {options.Support.MaintenanceSweepInterval}).");
         }
 
+        if (options.Reservations.MaxDuration <= TimeSpan.Zero || options.Reservations.MaxDuration > ReservationOptions.LongestMaxDuration)
+        {
+            problems.Add($"Roaming:Reservations:MaxDuration must be more than 0 and at most {ReservationOptions.LongestMaxDuration.TotalHours:0} h (was {options.Reservations.MaxDuration}).");
+        }
+
+        if (options.Reservations.ExpirySweepInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"Roaming:Reservations:ExpirySweepInterval must be positive (was {options.Reservations.ExpirySweepInterval}).");
+        }
+
         if (options.Authorization.Timeout <= TimeSpan.Zero || options.Authorization.Timeout > AuthorizationOptions.MaxTimeout)
         {
             problems.Add($"Roaming:Authorization:Timeout must be more than 0 and at most {AuthorizationOptions.MaxTimeout.TotalSeconds:0} s (was {options.Authorization.Timeout}).");

@@ -181,6 +181,10 @@ public static class RoamingEndpointHost
         services.AddSingleton<MaintenanceDesk>();
         services.AddHostedService<MaintenanceSweep>();
         services.AddSingleton<UnlockDesk>();
+        services.AddSingleton(provider => new ReservationClock(provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ReservationDesk>();
+        services.AddSingleton<ReservationExpiry>();
+        services.AddHostedService(provider => provider.GetRequiredService<ReservationExpiry>());
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

@@ -58,6 +58,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>Maintenance notices and emergency unlocking (CSO endpoints, UC5).</summary>
     public SupportOptions Support { get; set; } = new();
 
+    /// <summary>Reservation settings (CSO endpoints, UC3-8).</summary>
+    public ReservationOptions Reservations { get; set; } = new();
+
     /// <summary>Online authorization deadline and token list distribution (UC4-1, UC4-2).</summary>
     public AuthorizationOptions Authorization { get; set; } = new();
 

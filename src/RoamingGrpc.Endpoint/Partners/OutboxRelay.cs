@@ -39,7 +39,7 @@ public sealed partial class OutboxRelay(
     /// <summary>The kind of outbox entries carrying SDRs (UC3-9).</summary>
     public const string SdrKind = "sdr";
 
-    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4, UC3-7, UC5-2, UC5-3).</summary>
+    /// <summary>The kind of outbox entries carrying command outcomes (UC3-2, UC3-4, UC3-7, UC3-8, UC5-2, UC5-3).</summary>
     public const string CommandResultKind = "command_result";
 
     /// <summary>The kind of outbox entries carrying maintenance notices (UC5-1).</summary>
@@ -47,6 +47,9 @@ public sealed partial class OutboxRelay(
 
     /// <summary>The kind of outbox entries carrying the charge plan in force of a session (UC3-7, UC3-10), one entity per session.</summary>
     public const string ChargePlanKind = "charge_plan";
+
+    /// <summary>The kind of outbox entries carrying reservations (UC3-8: activation, use, expiry, cancellation).</summary>
+    public const string ReservationKind = "reservation";
 
     private const int BatchSize = 200;
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
@@ -213,6 +216,10 @@ public sealed partial class OutboxRelay(
                 var plans = new PushChargePlanUpdatesRequest { RequestId = requestId };
                 plans.Updates.AddRange(entries.Select(entry => new ChargePlanUpdate { Delivery = Delivery(entry), ChargePlan = ChargePlan.Parser.ParseFrom(entry.Payload) }));
                 return (await client.PushChargePlanUpdatesAsync(plans, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+            case ReservationKind:
+                var reservations = new PushReservationUpdatesRequest { RequestId = requestId };
+                reservations.Updates.AddRange(entries.Select(entry => new ReservationUpdate { Delivery = Delivery(entry), Reservation = Reservation.Parser.ParseFrom(entry.Payload) }));
+                return (await client.PushReservationUpdatesAsync(reservations, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
             default:
                 throw new InvalidOperationException($"Outbox entries of kind '{kind}' have no sender in this build.");
         }

@@ -16,10 +16,11 @@ using RoamingGrpc.Storage.Charging;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// UC3-2 remote start (optionally with a charge plan, UC3-7), UC3-4 remote stop, UC3-6 charging information, and
-/// session reads (UC3-1, UC3-3, UC3-5), hosted by the visited-CSO for registered CSPs. A CSP only ever sees and
-/// commands its own sessions; another CSP's session is NOT_FOUND / UNKNOWN_SESSION. Commands answer at once (accepted
-/// with a command_id, or refused with a reason); the station's outcome follows on WatchChargingInfo and by durable push.
+/// UC3-2 remote start (optionally with a charge plan, UC3-7, or on a reservation, UC3-8), UC3-4 remote stop, UC3-6
+/// charging information, and session reads (UC3-1, UC3-3, UC3-5), hosted by the visited-CSO for registered CSPs. A CSP
+/// only ever sees and commands its own sessions; another CSP's session is NOT_FOUND / UNKNOWN_SESSION. Commands answer
+/// at once (accepted with a command_id, or refused with a reason); the station's outcome follows on WatchChargingInfo
+/// and by durable push.
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class ChargingServiceImpl(
@@ -27,6 +28,7 @@ internal sealed class ChargingServiceImpl(
     ISessionStore sessions,
     IdempotentWriter writer,
     ChargingFeeds feeds,
+    LogFeed statusFeed,
     OutboxSignal outboxSignal,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
@@ -43,10 +45,7 @@ internal sealed class ChargingServiceImpl(
         var provider = context.Caller().PartyId;
         var token = TokenRefValidator.Canonical(request.Token, "token", provider);
         var evseId = StatusValidator.EvseIdOf(request.EvseId, "evse_id", endpoint.Identity);
-        if (request.ReservationId.Length > 0)
-        {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownReservation, $"Reservation '{request.ReservationId}' does not exist (reservations, UC3-8, are not live on this endpoint version).", [new("field", "reservation_id")]);
-        }
+        var reservationId = request.ReservationId.Length > 0 ? RequestFields.LocalId(request.ReservationId, "reservation_id") : string.Empty;
 
         var chargePlan = request.ChargePlan is null ? null : ChargePlanValidator.Spec(request.ChargePlan, "charge_plan");
         var response = await writer.ExecuteAsync(
@@ -67,7 +66,8 @@ internal sealed class ChargingServiceImpl(
                     request.AuthorizationReference,
                     requestId,
                     Remote: true,
-                    chargePlan));
+                    chargePlan,
+                    reservationId));
                 return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
@@ -149,6 +149,7 @@ internal sealed class ChargingServiceImpl(
     {
         feeds.ChargingInfo.Notify();
         feeds.StationCommands.Notify();
+        statusFeed.Notify(); // a start on a reservation gives the EVSE its status back
         outboxSignal.Ring();
     }
 }

@@ -616,6 +616,7 @@ internal sealed class CsoBackofficeServiceImpl(
     private void ChargingPublished()
     {
         chargingFeeds.ChargingInfo.Notify();
+        statusFeed.Notify(); // reservations (UC3-8) report their EVSE RESERVED and give it back
         outboxSignal.Ring();
     }
 

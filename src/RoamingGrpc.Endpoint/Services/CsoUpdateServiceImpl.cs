@@ -16,8 +16,8 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, SDRs, command outcomes and charge
-/// plans in force (UC3-7, UC3-10, one record per session), UC5-1 maintenance notices. Each entry applies once
+/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, reservations, SDRs, command
+/// outcomes and charge plans in force (UC3-7, UC3-10, one record per session), UC5-1 maintenance notices. Each entry applies once
 /// (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
 /// write its own records, and a tariff meant for another CSP is refused. Every other RPC answers UNIMPLEMENTED /
 /// USE_CASE_NOT_LIVE until its use case is implemented.
@@ -168,7 +168,22 @@ internal sealed class CsoUpdateServiceImpl(
         return PushChargePlanUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
     }
 
-    // A session or SDR must be the caller's (operator) and billed to this endpoint (provider).
+    public override async Task<PushReservationUpdatesResponse> PushReservationUpdates(PushReservationUpdatesRequest request, ServerCallContext context)
+    {
+        var cso = context.Caller();
+        var entries = request.Updates.Select(update => new Entry(
+            update.Delivery,
+            update.Reservation?.ReservationId ?? string.Empty,
+            update.Reservation?.Version ?? 0,
+            false,
+            update.Reservation?.UpdateTime,
+            update.Reservation,
+            () => ValidateCharging(update.Reservation, "reservation", update.Reservation?.ReservationId, update.Reservation?.OperatorId, update.Reservation?.ProviderId, cso))).ToList();
+        var results = await ReceiveAsync(cso, context, request, request.RequestId, OutboxRelay.ReservationKind, entries).ConfigureAwait(false);
+        return PushReservationUpdatesResponse.Parser.ParseFrom(results.ToByteArray());
+    }
+
+    // A session, reservation or SDR must be the caller's (operator) and for this endpoint (provider).
     private void ValidateCharging(IMessage? record, string field, string? id, string? operatorId, string? providerId, PartyIdentity cso)
     {
         if (record is null)

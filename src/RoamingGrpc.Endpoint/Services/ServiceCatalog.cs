@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Builder;
 using RoamingGrpc.Domain.Parties;
-using RoamingGrpc.Endpoint.Services.ContractOnly;
 
 namespace RoamingGrpc.Endpoint.Services;
 

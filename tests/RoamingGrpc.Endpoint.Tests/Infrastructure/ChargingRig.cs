@@ -68,7 +68,7 @@ public sealed class ChargingRig : IAsyncDisposable
 
     /// <summary>
     /// Starts the three endpoints, waits until all are registered, and publishes the site, tariff and statuses.
-    /// <paramref name="csoServices"/> may replace services of the CSO (e.g. its clock).
+    /// <paramref name="csoServices"/> may replace services of the CSO (e.g. its clock or its reservation clock).
     /// </summary>
     public static async Task<ChargingRig> StartAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string?>? csoSettings = null, Action<IServiceCollection>? csoServices = null)
     {
