@@ -1,0 +1,80 @@
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Tests.Infrastructure;
+using RoamingGrpc.Endpoint.Tests.Reservations;
+using RoamingGrpc.Storage.Status;
+
+namespace RoamingGrpc.Endpoint.Tests.Charging;
+
+/// <summary>
+/// Annex A.2 navigation end to end: the CSP finds an available, compatible EVSE near a point from its synchronized
+/// data, reserves it (UC3-8), starts on the reservation (UC3-2), charges, stops, and receives the SDR.
+/// </summary>
+public sealed class AnnexA2NavigationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A2_FindReserveChargeStop_SdrBillsReservationTimeAndEnergyAsComputedByHand()
+    {
+        await using var kit = await ReservationKit.StartAsync(output, ReservationKit.TariffId);
+        var rig = kit.Rig;
+        await AnnexAScenarioTests.IssueAsync(rig, new Token { Uid = "app-user-1", Type = TokenType.AppUser, ContractId = "DE-8EO-CAB123456", Valid = true, Whitelist = WhitelistType.Allowed });
+        await SynchronizedAsync(rig);
+
+        // 1. Find: available CCS EVSEs within 1 km that can be reserved, with the price for this CSP.
+        var found = await rig.CspBackoffice.FindEvsesAsync(
+            new FindEvsesRequest
+            {
+                Near = new GeoLocation { Latitude = 52.5251, Longitude = 13.3694 },
+                RadiusMeters = 5_000,
+                AvailableOnly = true,
+                ConnectorStandards = { ConnectorStandard.Iec62196T2Combo },
+                EnergyKwh = 22,
+            },
+            deadline: ChargingRig.Soon());
+        var offer = found.Offers.First(candidate => candidate.Capabilities.Contains(EvseCapability.Reservable));
+
+        // 2. Reserve it for 20 minutes (reservation clock at T0); the station holds it.
+        var reserved = await kit.ReserveAsync(ReservationKit.Create("a2-reserve", offer.EvseId, kit.T0.AddMinutes(20)));
+
+        // 3. Charge on the reservation: started at T0 + 10 min, 22 kWh by + 70 min, stopped at + 100 min.
+        var t0 = kit.T0.AddMinutes(10);
+        var started = await rig.CspBackoffice.RequestRemoteStartAsync(
+            new RequestRemoteStartRequest { RequestId = "a2-start", Token = new TokenRef { Uid = "app-user-1", Type = TokenType.AppUser }, EvseId = offer.EvseId, ReservationId = reserved.Reservation.ReservationId },
+            deadline: ChargingRig.Soon());
+        var start = await rig.NextCommandAsync(command => command.CommandId == started.CommandId);
+        await rig.EventAsync(start.SessionId, SessionEventType.Started, t0, 0, start.CommandId);
+        await rig.MeterAsync(start.SessionId, t0.AddMinutes(60), 22, 22);
+        await rig.EventAsync(start.SessionId, SessionEventType.ChargingEnded, t0.AddMinutes(60), 22);
+        var stopped = await rig.CspBackoffice.RequestRemoteStopAsync(
+            new RequestRemoteStopRequest { RequestId = "a2-stop", OperatorId = started.OperatorId, SessionId = start.SessionId },
+            deadline: ChargingRig.Soon());
+        var stop = await rig.NextCommandAsync(command => command.CommandId == stopped.CommandId);
+        await rig.EventAsync(start.SessionId, SessionEventType.Stopped, t0.AddMinutes(90), 22, stop.CommandId, StopReason.Remote);
+        var sdr = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
+        var reservation = await kit.GetAsync(reserved.Reservation.ReservationId);
+
+        // The offer: 22 kWh x 0.40 + 1.00 flat = 9.80 excl. VAT, 11.66 incl. (19 %: 1.862 -> 1.86).
+        Assert.Equal((ReservationKit.TariffId, "9.80", "11.66"), (offer.TariffId, offer.EstimatedCost.TotalCostExclVat.Amount, offer.EstimatedCost.TotalCostInclVat.Amount));
+        Assert.Equal(EvseStatus.Available, offer.Status);
+        Assert.Equal(reserved.Reservation.ReservationId, started.Session.ReservationId);
+        Assert.Equal(ReservationState.Used, reservation.State);
+        // SDR: 10 min reserved x 1.20 EUR/h = 0.20; 22 kWh x 0.40 = 8.80; flat 1.00 -> 10.00 excl.; 19 % = 1.90; 11.90 incl.
+        Assert.Equal(("10.00", "11.90"), (sdr.Totals.TotalCostExclVat.Amount, sdr.Totals.TotalCostInclVat.Amount));
+        Assert.Equal("0.20", sdr.Totals.TotalReservationCostExclVat.Amount);
+        Assert.Equal((offer.EvseId, start.SessionId), (sdr.Location.EvseId, sdr.SessionId));
+    }
+
+    // The CSP holds the reservable site, its tariff and the EVSE statuses (pushed and streamed).
+    private static async Task SynchronizedAsync(ChargingRig rig)
+    {
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SiteKind, Site.Parser, sites => sites.Any(site => site.SiteId == ReservationKit.SiteId));
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.TariffKind, Tariff.Parser, tariffs => tariffs.Any(tariff => tariff.TariffId == ReservationKit.TariffId));
+        var statuses = rig.Endpoints.Csp.Services.GetRequiredService<IPartnerStatusStore>();
+        await TwoEndpoints.WaitUntilAsync(
+            () => statuses.ListAsync("DE*ABC", CancellationToken.None).GetAwaiter().GetResult().Statuses.Any(status => status.EvseId == ReservationKit.EvseId && status.Status == (long)EvseStatus.Available),
+            ChargingRig.Deadline,
+            "the CSP streamed the reservable EVSE's status");
+    }
+}
