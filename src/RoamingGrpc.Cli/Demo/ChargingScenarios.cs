@@ -13,8 +13,9 @@ namespace RoamingGrpc.Cli.Demo;
 
 /// <summary>
 /// The Annex A charging scenarios between the demo's CSO and CSP: A.1 (QR code: remote start, charging information,
-/// remote stop, SDR) and A.3 (RFID card at the EVSE: online authorization, and again with the CSP unreachable using
-/// the offline token list), each ending with the SDR checked against its hand-computed totals.
+/// remote stop, SDR), A.2 (navigation: find a compatible EVSE nearby with its price, reserve it, charge on the
+/// reservation) and A.3 (RFID card at the EVSE: online authorization, and again with the CSP unreachable using the
+/// offline token list), each ending with the SDR checked against its hand-computed totals.
 /// </summary>
 internal sealed class ChargingScenarios(
     DemoTrace trace,
@@ -22,6 +23,7 @@ internal sealed class ChargingScenarios(
     CsoBackofficeService.CsoBackofficeServiceClient csoBackoffice,
     ChargingService.ChargingServiceClient charging,
     SdrService.SdrServiceClient sdrs,
+    ReservationService.ReservationServiceClient reservations,
     Func<WebApplication> csp,
     IPartnerTokenLists csoTokenLists,
     Func<CancellationToken, Task> stopCsp,
@@ -49,6 +51,7 @@ internal sealed class ChargingScenarios(
         {
             await PrepareAsync(cancellationToken).ConfigureAwait(false);
             await QrCodeAsync(agent, cancellationToken).ConfigureAwait(false);
+            await NavigationAsync(agent, cancellationToken).ConfigureAwait(false);
             await RfidAsync(agent, online: true, cancellationToken).ConfigureAwait(false);
             await RfidAsync(agent, online: false, cancellationToken).ConfigureAwait(false);
         }
@@ -126,6 +129,85 @@ internal sealed class ChargingScenarios(
             && watch.Energies.Contains(30)
             && sdr is { Totals.TotalCostExclVat.Amount: "15.20", Totals.TotalCostInclVat.Amount: "18.09", AuthorizationMethod: AuthorizationMethod.Command }
             && accepted?.Sdr.Status == SdrStatus.Accepted);
+    }
+
+    // A.2: the app looks for a fast charger near Berlin Hauptbahnhof, reserves the best one and charges there.
+    private async Task NavigationAsync(StationAgent agent, CancellationToken cancellationToken)
+    {
+        trace.Section("Annex A.2 navigation: the CSP answers \"available CCS chargers near me, with my price\" from its synchronized data; UC3-8 reservation, then charging as A.1");
+        var found = await cspBackoffice.FindEvsesAsync(
+            new FindEvsesRequest
+            {
+                Near = new GeoLocation { Latitude = 52.5251, Longitude = 13.3694 },
+                RadiusMeters = 2_000,
+                ConnectorStandards = { ConnectorStandard.Iec62196T2Combo },
+                MinPowerKw = 50,
+                AvailableOnly = true,
+                EnergyKwh = 40,
+            },
+            deadline: Deadline(),
+            cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var candidate in found.Offers.Take(3))
+        {
+            trace.Line($"CSP back office FindEvses: {candidate.EvseId} at {candidate.SiteName}, {candidate.DistanceMeters:0} m, {Name(candidate.Status)}, "
+                + $"tariff {candidate.TariffId}: 40 kWh for {candidate.EstimatedCost?.TotalCostInclVat?.Amount ?? "-"} {candidate.EstimatedCost?.TotalCostInclVat?.CurrencyCode} incl. VAT");
+        }
+
+        var offer = found.Offers.FirstOrDefault(candidate => candidate.Capabilities.Contains(EvseCapability.Reservable));
+        Sdr? sdr = null;
+        Reservation? reservation = null;
+        if (offer is not null)
+        {
+            var created = await reservations.CreateReservationAsync(
+                new CreateReservationRequest { RequestId = Guid.NewGuid().ToString(), Token = Ref(AppUser), EvseId = offer.EvseId, ExpiryTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(15)) },
+                deadline: Deadline(),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            reservation = await ReservationAsync(created.Reservation.ReservationId, ReservationState.Active, cancellationToken).ConfigureAwait(false);
+            trace.Line($"CSP -> CSO CreateReservation {offer.EvseId} for 15 min: command {Short(created.CommandId)}, reservation {Short(created.Reservation.ReservationId)} {Name(reservation?.State ?? ReservationState.Unspecified)}");
+            var started = await cspBackoffice.RequestRemoteStartAsync(
+                new RequestRemoteStartRequest { RequestId = Guid.NewGuid().ToString(), Token = Ref(AppUser), EvseId = offer.EvseId, ReservationId = created.Reservation.ReservationId },
+                deadline: Deadline(),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+            trace.Line($"CSP back office RequestRemoteStart on the reservation: session {Short(started.Session.SessionId)}");
+            var startResult = await CommandResultAsync(started.OperatorId, started.CommandId, cancellationToken).ConfigureAwait(false);
+            if (startResult?.Result == CommandResultType.Started)
+            {
+                await agent.ChargeAsync(started.Session.SessionId, 40, 50, cancellationToken).ConfigureAwait(false);
+                var stopped = await cspBackoffice.RequestRemoteStopAsync(
+                    new RequestRemoteStopRequest { RequestId = Guid.NewGuid().ToString(), OperatorId = started.OperatorId, SessionId = started.Session.SessionId },
+                    deadline: Deadline(),
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                await CommandResultAsync(started.OperatorId, stopped.CommandId, cancellationToken).ConfigureAwait(false);
+                sdr = await SdrAsync(started.Session.SessionId, cancellationToken).ConfigureAwait(false);
+                reservation = await ReservationAsync(created.Reservation.ReservationId, ReservationState.Used, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        // 0.50 flat + 40 kWh x 0.49 = 20.10 excl. VAT; 19 % = 3.819 -> 3.82; 23.92 incl. VAT (reservations are not billed by this tariff).
+        trace.Check(
+            "A.2 navigation: nearby CCS EVSE found with its price, reserved, charged on the reservation, SDR 20.10 / 23.92 EUR",
+            offer is not null
+            && offer.EstimatedCost?.TotalCostInclVat?.Amount == "23.92"
+            && reservation?.State == ReservationState.Used
+            && sdr is { Totals.TotalCostExclVat.Amount: "20.10", Totals.TotalCostInclVat.Amount: "23.92" });
+    }
+
+    private async Task<Reservation?> ReservationAsync(string reservationId, ReservationState state, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StepTimeout;
+        Reservation? reservation = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            reservation = (await reservations.GetReservationAsync(new GetReservationRequest { ReservationId = reservationId }, deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false)).Reservation;
+            if (reservation.State == state)
+            {
+                return reservation;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return reservation;
     }
 
     // A.3: the user holds an RFID card to the EVSE's reader; the CSO authorizes online, or from the offline list.

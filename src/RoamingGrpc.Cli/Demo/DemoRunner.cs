@@ -155,6 +155,7 @@ internal sealed class DemoRunner(TextWriter output)
                 siteAdmin,
                 new ChargingService.ChargingServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
                 new SdrService.SdrServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
+                new ReservationService.ReservationServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
                 () => csp ?? throw new InvalidOperationException("The CSP endpoint is stopped."),
                 cso.Services.GetRequiredService<RoamingGrpc.Storage.Tokens.IPartnerTokenLists>(),
                 async _ =>
