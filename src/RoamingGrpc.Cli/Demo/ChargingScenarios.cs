@@ -24,6 +24,7 @@ internal sealed class ChargingScenarios(
     ChargingService.ChargingServiceClient charging,
     SdrService.SdrServiceClient sdrs,
     ReservationService.ReservationServiceClient reservations,
+    SupportService.SupportServiceClient support,
     Func<WebApplication> csp,
     IPartnerTokenLists csoTokenLists,
     Func<CancellationToken, Task> stopCsp,
@@ -156,6 +157,9 @@ internal sealed class ChargingScenarios(
         var offer = found.Offers.FirstOrDefault(candidate => candidate.Capabilities.Contains(EvseCapability.Reservable));
         Sdr? sdr = null;
         Reservation? reservation = null;
+        CommandResult? unlocked = null;
+        IReadOnlyList<ChargePlan> plans = [];
+        var delivered = 0.0;
         if (offer is not null)
         {
             var created = await reservations.CreateReservationAsync(
@@ -172,7 +176,16 @@ internal sealed class ChargingScenarios(
             var startResult = await CommandResultAsync(started.OperatorId, started.CommandId, cancellationToken).ConfigureAwait(false);
             if (startResult?.Result == CommandResultType.Started)
             {
-                await agent.ChargeAsync(started.Session.SessionId, 40, 50, cancellationToken).ConfigureAwait(false);
+                // UC3-10: the local transformer is near its limit; the CSO caps the session at 30 kW and tells the CSP why.
+                var grid = await agent.OverrideAsync(
+                    started.Session.SessionId,
+                    new ChargePlanSpec { Schedule = new ChargingSchedule { RateUnit = ChargingRateUnit.W, Periods = { new ChargingSchedulePeriod { StartOffset = Duration.FromTimeSpan(TimeSpan.Zero), Limit = 30_000 } } } },
+                    ChargePlanUpdateReason.GridConstraint,
+                    "transformer at 90 % load",
+                    cancellationToken).ConfigureAwait(false);
+                trace.Line($"CSO back office OverrideChargePlan: {Name(grid.Source)} plan {Name(grid.Status)}, 30 kW, reason {Name(grid.UpdateReason)}; the CSP is informed by push and on its stream");
+                delivered = await agent.ChargeAsync(started.Session.SessionId, 40, 50, cancellationToken).ConfigureAwait(false);
+                plans = await PushedPlanAsync(started.Session.SessionId, cancellationToken).ConfigureAwait(false);
                 var stopped = await cspBackoffice.RequestRemoteStopAsync(
                     new RequestRemoteStopRequest { RequestId = Guid.NewGuid().ToString(), OperatorId = started.OperatorId, SessionId = started.Session.SessionId },
                     deadline: Deadline(),
@@ -180,16 +193,51 @@ internal sealed class ChargingScenarios(
                 await CommandResultAsync(started.OperatorId, stopped.CommandId, cancellationToken).ConfigureAwait(false);
                 sdr = await SdrAsync(started.Session.SessionId, cancellationToken).ConfigureAwait(false);
                 reservation = await ReservationAsync(created.Reservation.ReservationId, ReservationState.Used, cancellationToken).ConfigureAwait(false);
+
+                // UC5-2: the cable stays locked after the session; the user calls the CSP's help desk.
+                var unlock = await support.UnlockConnectorAsync(
+                    new UnlockConnectorRequest { RequestId = Guid.NewGuid().ToString(), SessionId = started.Session.SessionId, Reason = "user reports the cable is stuck" },
+                    deadline: Deadline(),
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                unlocked = await CommandResultAsync(started.OperatorId, unlock.CommandId, cancellationToken).ConfigureAwait(false);
+                trace.Line($"CSP help desk -> CSO UnlockConnector for session {Short(started.Session.SessionId)}: accepted, command {Short(unlock.CommandId)}, outcome {Name(unlocked?.Result ?? CommandResultType.Unspecified)}");
             }
         }
 
-        // 0.50 flat + 40 kWh x 0.49 = 20.10 excl. VAT; 19 % = 3.819 -> 3.82; 23.92 incl. VAT (reservations are not billed by this tariff).
+        // Offer: 0.50 flat + 40 kWh x 0.49 = 20.10 excl. VAT; 19 % = 3.819 -> 3.82; 23.92 incl. VAT.
+        // Held to 30 kW for the hour: 30 kWh, 0.50 + 14.70 = 15.20 excl.; 2.888 -> 2.89; 18.09 incl. (no reservation price).
         trace.Check(
-            "A.2 navigation: nearby CCS EVSE found with its price, reserved, charged on the reservation, SDR 20.10 / 23.92 EUR",
+            "A.2 navigation: nearby CCS EVSE found with its price (23.92 EUR for 40 kWh), reserved, charged on the reservation, SDR 15.20 / 18.09 EUR",
             offer is not null
             && offer.EstimatedCost?.TotalCostInclVat?.Amount == "23.92"
             && reservation?.State == ReservationState.Used
-            && sdr is { Totals.TotalCostExclVat.Amount: "20.10", Totals.TotalCostInclVat.Amount: "23.92" });
+            && sdr is { Totals.TotalCostExclVat.Amount: "15.20", Totals.TotalCostInclVat.Amount: "18.09" });
+        trace.Check(
+            "UC3-10 charge plan change: the CSO's 30 kW grid limit reached the CSP with its reason and the station drew 30 kWh instead of 40",
+            Math.Abs(delivered - 30) < 0.001 && plans.Any(plan => plan.UpdateReason == ChargePlanUpdateReason.GridConstraint));
+        trace.Check("UC5-2 emergency unlock: the CSP's help desk unlocked the connector of its session (UNLOCKED)", unlocked?.Result == CommandResultType.Unlocked);
+    }
+
+    // The charge plans of a session the CSP endpoint received (durable push, UC3-10).
+    private async Task<IReadOnlyList<ChargePlan>> PushedPlanAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + StepTimeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            var held = csp().Services.GetRequiredService<IReceivedRecords>();
+            var plans = (await held.ListAsync("DE*ABC", OutboxRelay.ChargePlanKind, cancellationToken).ConfigureAwait(false))
+                .Select(row => ChargePlan.Parser.ParseFrom(row.Payload))
+                .Where(plan => plan.SessionId == sessionId)
+                .ToList();
+            if (plans.Count > 0)
+            {
+                return plans;
+            }
+
+            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+        }
+
+        return [];
     }
 
     private async Task<Reservation?> ReservationAsync(string reservationId, ReservationState state, CancellationToken cancellationToken)

@@ -156,6 +156,7 @@ internal sealed class DemoRunner(TextWriter output)
                 new ChargingService.ChargingServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
                 new SdrService.SdrServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
                 new ReservationService.ReservationServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
+                new SupportService.SupportServiceClient(cspPartnerChannels.Get(csoUrl, Cso)),
                 () => csp ?? throw new InvalidOperationException("The CSP endpoint is stopped."),
                 cso.Services.GetRequiredService<RoamingGrpc.Storage.Tokens.IPartnerTokenLists>(),
                 async _ =>

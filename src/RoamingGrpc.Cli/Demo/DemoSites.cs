@@ -33,7 +33,7 @@ internal static class DemoSites
             site.Evses.Add(new Evse
             {
                 EvseId = $"DE*ABC*E{code}*{i}",
-                Capabilities = { EvseCapability.RemoteStartStopCapable, EvseCapability.RfidReader, EvseCapability.UnlockCapable, EvseCapability.Reservable },
+                Capabilities = { EvseCapability.RemoteStartStopCapable, EvseCapability.RfidReader, EvseCapability.UnlockCapable, EvseCapability.Reservable, EvseCapability.ChargingProfileCapable },
                 Connectors =
                 {
                     new Connector
