@@ -50,6 +50,7 @@ internal static class BackofficeCommands
             using var connection = BackofficeConnection.Open(url, parse.GetRequiredValue(certOption).FullName, loggerFactory);
             var client = new CsoBackofficeService.CsoBackofficeServiceClient(connection.Channel);
             var failures = 0;
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             foreach (var site in sites)
             {
                 failures += await RunAsync(error, $"site {site.SiteId}", async () =>
@@ -68,7 +69,8 @@ internal static class BackofficeCommands
                 }).ConfigureAwait(false);
             }
 
-            await output.WriteLineAsync($"{sites.Count + tariffs.Count - failures} of {sites.Count + tariffs.Count} loaded.").ConfigureAwait(false);
+            var total = sites.Count + tariffs.Count;
+            await output.WriteLineAsync($"{total - failures} of {total} loaded in {watch.Elapsed.TotalSeconds:0.0} s ({total / Math.Max(watch.Elapsed.TotalSeconds, 0.001):0} records/s).").ConfigureAwait(false);
             return failures == 0 ? 0 : 1;
         });
         return new Command("backoffice", "Feed your own endpoint through its back-office API.") { load, Unlocks(endpointOption, certOption) };

@@ -209,6 +209,7 @@ internal sealed class DemoRunner(TextWriter output)
                 Section("Endpoints keep running (Ctrl+C stops them)");
                 Line($"CSO: {csoUrl}  certificates: {csoCerts}  backoffice: {csoBackoffice}");
                 Line($"CSP: {cspUrl}  certificates: {cspCerts}  backoffice: {cspBackoffice}");
+                Line($"metrics after the demo traffic:  curl {MetricsUrlOf(cso)}   (CSP: curl {MetricsUrlOf(csp!)})");
                 Line($"try:  buf curl --protocol grpc --http2-prior-knowledge=false --cacert {Path.Combine(cspCerts, "ca.pem")} --cert {Path.Combine(cspCerts, "cert.pem")} --key {Path.Combine(cspCerts, "key.pem")} --list-methods {csoUrl}");
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
             }
@@ -254,6 +255,7 @@ internal sealed class DemoRunner(TextWriter output)
             identity.Role == PartyRole.Cso ? "Demo charging stations" : "Demo e-mobility provider",
             [partner]);
         settings["Roaming:Handshake:InitialBackoff"] = "00:00:00.200";
+        settings["Roaming:Metrics:Listen"] = "127.0.0.1:0"; // a free loopback port each: the demo must not clash with roaming serve
         var name = $"{identity.Role.ToName().ToUpperInvariant()} {identity.PartyId}";
         var app = RoamingEndpointHost.Build(null, settings, logging =>
         {
@@ -350,6 +352,9 @@ internal sealed class DemoRunner(TextWriter output)
 
     private static Uri UrlOf(WebApplication app) =>
         new(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single(address => address.StartsWith("https://", StringComparison.Ordinal)));
+
+    private static Uri MetricsUrlOf(WebApplication app) =>
+        new(new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single(address => address.StartsWith("http://", StringComparison.Ordinal))), "/metrics");
 
     private static async Task StopAsync(WebApplication? app)
     {

@@ -52,6 +52,9 @@ public sealed partial class OutboxRelay(
     public const string ReservationKind = "reservation";
 
     private const int BatchSize = 200;
+
+    /// <summary>How long a graceful shutdown spends on a last push round.</summary>
+    public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<string, (int Failures, DateTimeOffset NextAttempt)> _backoff = new();
 
@@ -81,6 +84,30 @@ public sealed partial class OutboxRelay(
         finally
         {
             directory.Updated -= OnPartnerUpdated;
+        }
+    }
+
+    /// <summary>
+    /// Graceful shutdown: once the relay loop has stopped, one last round pushes what waits for each partner (backoff
+    /// ignored: a partner that came back should not wait for the restart), within <see cref="FlushTimeout"/>. What does
+    /// not go out stays in the outbox for the next start.
+    /// </summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        flush.CancelAfter(FlushTimeout);
+        _backoff.Clear();
+        try
+        {
+            foreach (var (partner, kind) in await outbox.PendingAsync(flush.Token).ConfigureAwait(false))
+            {
+                await DrainAsync(partner, kind, flush.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or RpcException && flush.IsCancellationRequested)
+        {
+            Log.FlushCut(logger, FlushTimeout);
         }
     }
 
@@ -254,6 +281,9 @@ public sealed partial class OutboxRelay(
 
         [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Push to {Partner} failed ({Code}, failure {Failures}); retrying in {Delay}: {Detail}")]
         public static partial void PushFailed(ILogger logger, PartyIdentity partner, StatusCode code, int failures, TimeSpan delay, string detail);
+
+        [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Shutdown: the last push round did not finish within {Timeout}; the rest stays queued for the next start")]
+        public static partial void FlushCut(ILogger logger, TimeSpan timeout);
 
         [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "Relaying the outbox to {Partner} failed on this side; the entries stay queued")]
         public static partial void RelayFailed(ILogger logger, PartyIdentity partner, Exception exception);
