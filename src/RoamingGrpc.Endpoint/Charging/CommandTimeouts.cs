@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Domain.Parties;
@@ -24,50 +23,37 @@ internal sealed partial class CommandTimeouts(
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<CommandTimeouts> logger) : BackgroundService
+    ILogger<CommandTimeouts> logger) : CsoSweep(endpoint, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.Charging.CommandSweepInterval;
+
+    protected override string Job => "Looking for overdue commands and pending sessions";
+
+    protected override async Task SweepAsync(CancellationToken cancellationToken)
     {
-        if (endpoint.Identity.Role != PartyRole.Cso)
+        var overdue = await commands.OverdueAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        foreach (var command in overdue)
         {
-            return;
+            var result = await database.WriteAsync(write => desk.TimeOut(write, command.CommandId), cancellationToken).ConfigureAwait(false);
+            if (result is not null)
+            {
+                Log.TimedOut(Logger, command.CommandId, command.Provider);
+            }
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        var stale = await sessions.StalePendingAsync(Clock.GetUtcNow() - options.Value.Charging.PendingTimeout, cancellationToken).ConfigureAwait(false);
+        foreach (var sessionId in stale)
         {
-            await Task.Delay(options.Value.Charging.CommandSweepInterval, clock, stoppingToken).ConfigureAwait(false);
-            try
+            if (await database.WriteAsync(write => desk.ExpirePending(write, sessionId), cancellationToken).ConfigureAwait(false) is not null)
             {
-                var overdue = await commands.OverdueAsync(clock.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                foreach (var command in overdue)
-                {
-                    var result = await database.WriteAsync(write => desk.TimeOut(write, command.CommandId), stoppingToken).ConfigureAwait(false);
-                    if (result is not null)
-                    {
-                        Log.TimedOut(logger, command.CommandId, command.Provider);
-                    }
-                }
-
-                var stale = await sessions.StalePendingAsync(clock.GetUtcNow() - options.Value.Charging.PendingTimeout, stoppingToken).ConfigureAwait(false);
-                foreach (var sessionId in stale)
-                {
-                    if (await database.WriteAsync(write => desk.ExpirePending(write, sessionId), stoppingToken).ConfigureAwait(false) is not null)
-                    {
-                        Log.PendingExpired(logger, sessionId);
-                    }
-                }
-
-                if (overdue.Count + stale.Count > 0)
-                {
-                    feeds.ChargingInfo.Notify();
-                    outboxSignal.Ring();
-                }
+                Log.PendingExpired(Logger, sessionId);
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or StorageUnavailableException && !stoppingToken.IsCancellationRequested)
-            {
-                // The deadlines stay stored: the next sweep reports them.
-                Log.SweepFailed(logger, ex);
-            }
+        }
+
+        if (overdue.Count + stale.Count > 0)
+        {
+            feeds.ChargingInfo.Notify();
+            outboxSignal.Ring();
         }
     }
 
@@ -78,8 +64,5 @@ internal sealed partial class CommandTimeouts(
 
         [LoggerMessage(EventId = 3603, Level = LogLevel.Information, Message = "Session {SessionId} was never started at the station; ended INVALID (TIMEOUT)")]
         public static partial void PendingExpired(ILogger logger, string sessionId);
-
-        [LoggerMessage(EventId = 3602, Level = LogLevel.Error, Message = "Looking for overdue commands failed; trying again at the next sweep")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Domain.Parties;
@@ -27,17 +26,21 @@ internal sealed partial class ReservationExpiry(
     IOptions<RoamingEndpointOptions> options,
     ReservationClock reservationClock,
     TimeProvider clock,
-    ILogger<ReservationExpiry> logger) : BackgroundService
+    ILogger<ReservationExpiry> logger) : CsoSweep(endpoint, clock, logger)
 {
+    protected override TimeSpan Interval => options.Value.Reservations.ExpirySweepInterval;
+
+    protected override string Job => "Expiring reservations";
+
     /// <summary>Expires every reservation due now; returns how many expired.</summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
     {
         var expired = 0;
         foreach (var reservationId in await reservations.DueAsync(reservationClock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
             if (await database.WriteAsync(write => desk.Expire(write, reservationId), cancellationToken).ConfigureAwait(false) is { } reservation)
             {
-                Log.Expired(logger, reservation.ReservationId, reservation.ProviderId, reservation.EvseId);
+                Log.Expired(Logger, reservation.ReservationId, reservation.ProviderId, reservation.EvseId);
                 expired++;
             }
         }
@@ -52,34 +55,11 @@ internal sealed partial class ReservationExpiry(
         return expired;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (endpoint.Identity.Role != PartyRole.Cso)
-        {
-            return;
-        }
-
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(options.Value.Reservations.ExpirySweepInterval, clock, stoppingToken).ConfigureAwait(false);
-            try
-            {
-                await SweepAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or StorageUnavailableException && !stoppingToken.IsCancellationRequested)
-            {
-                // The expiry times stay stored: the next sweep expires them.
-                Log.SweepFailed(logger, ex);
-            }
-        }
-    }
+    protected override Task SweepAsync(CancellationToken cancellationToken) => ExpireDueAsync(cancellationToken);
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 3811, Level = LogLevel.Information, Message = "Reservation {ReservationId} of {Provider} at {EvseId} expired unused")]
         public static partial void Expired(ILogger logger, string reservationId, string provider, string evseId);
-
-        [LoggerMessage(EventId = 3812, Level = LogLevel.Error, Message = "Expiring reservations failed; trying again at the next sweep")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,27 +1,4 @@
-using System.Threading.Channels;
-
 namespace RoamingGrpc.Endpoint.Partners;
 
-/// <summary>A doorbell: writers ring it after committing outbox entries so the relay does not wait for its poll.</summary>
-public sealed class OutboxSignal
-{
-    private readonly Channel<bool> _bell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    /// <summary>Wakes the relay (at most one pending ring is kept).</summary>
-    public void Ring() => _bell.Writer.TryWrite(true);
-
-    /// <summary>Waits for a ring or for <paramref name="timeout"/>.</summary>
-    public async Task WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timer.CancelAfter(timeout);
-        try
-        {
-            await _bell.Reader.ReadAsync(timer.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The poll interval passed without a ring: look anyway.
-        }
-    }
-}
+/// <summary>Rung after committing outbox entries, so that the <see cref="OutboxRelay"/> pushes them at once.</summary>
+public sealed class OutboxSignal : Doorbell;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Domain.Parties;
@@ -19,39 +18,26 @@ internal sealed partial class ChangeLogPruner(
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<ChangeLogPruner> logger) : BackgroundService
+    ILogger<ChangeLogPruner> logger) : CsoSweep(endpoint, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (endpoint.Identity.Role != PartyRole.Cso)
-        {
-            return;
-        }
+    protected override TimeSpan Interval => options.Value.Streams.PruneInterval;
 
+    protected override string Job => "Pruning the change logs";
+
+    protected override async Task SweepAsync(CancellationToken cancellationToken)
+    {
         var settings = options.Value.Streams;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            await Task.Delay(settings.PruneInterval, clock, stoppingToken).ConfigureAwait(false);
-            try
-            {
-                await PruneAsync("status", statuses, settings.StatusLogRetention, stoppingToken).ConfigureAwait(false);
-                await PruneAsync("charging information", sessions, settings.ChargingInfoLogRetention, stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException && !stoppingToken.IsCancellationRequested)
-            {
-                // Pruning is housekeeping: the next interval tries again; the endpoint keeps serving.
-                Log.PruneFailed(logger, ex);
-            }
-        }
+        await PruneAsync("status", statuses, settings.StatusLogRetention, cancellationToken).ConfigureAwait(false);
+        await PruneAsync("charging information", sessions, settings.ChargingInfoLogRetention, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PruneAsync<TEntry>(string name, IChangeLog<TEntry> log, TimeSpan retention, CancellationToken stoppingToken)
         where TEntry : ILogEntry
     {
-        var removed = await log.PruneAsync(clock.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
+        var removed = await log.PruneAsync(Clock.GetUtcNow() - retention, stoppingToken).ConfigureAwait(false);
         if (removed > 0)
         {
-            Log.Pruned(logger, removed, name, retention);
+            Log.Pruned(Logger, removed, name, retention);
         }
     }
 
@@ -59,8 +45,5 @@ internal sealed partial class ChangeLogPruner(
     {
         [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Pruned {Count} {Log} log entries older than {Retention}")]
         public static partial void Pruned(ILogger logger, int count, string log, TimeSpan retention);
-
-        [LoggerMessage(EventId = 3402, Level = LogLevel.Error, Message = "Pruning a change log failed; trying again at the next interval")]
-        public static partial void PruneFailed(ILogger logger, Exception exception);
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
@@ -25,42 +24,29 @@ internal sealed partial class MaintenanceSweep(
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<MaintenanceSweep> logger) : BackgroundService
+    ILogger<MaintenanceSweep> logger) : CsoSweep(endpoint, clock, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan Interval => options.Value.Support.MaintenanceSweepInterval;
+
+    protected override string Job => "Moving maintenance notices at their times";
+
+    protected override async Task SweepAsync(CancellationToken cancellationToken)
     {
-        if (endpoint.Identity.Role != PartyRole.Cso)
+        var moved = 0;
+        foreach (var noticeId in await notices.DueAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            return;
+            var notice = await database.WriteAsync(write => desk.Advance(write, noticeId), cancellationToken).ConfigureAwait(false);
+            if (notice is not null)
+            {
+                Log.Moved(Logger, noticeId, notice.State);
+                moved++;
+            }
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        if (moved > 0)
         {
-            await Task.Delay(options.Value.Support.MaintenanceSweepInterval, clock, stoppingToken).ConfigureAwait(false);
-            try
-            {
-                var moved = 0;
-                foreach (var noticeId in await notices.DueAsync(clock.GetUtcNow(), stoppingToken).ConfigureAwait(false))
-                {
-                    var notice = await database.WriteAsync(write => desk.Advance(write, noticeId), stoppingToken).ConfigureAwait(false);
-                    if (notice is not null)
-                    {
-                        Log.Moved(logger, noticeId, notice.State);
-                        moved++;
-                    }
-                }
-
-                if (moved > 0)
-                {
-                    statusFeed.Notify();
-                    outboxSignal.Ring();
-                }
-            }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or StorageUnavailableException && !stoppingToken.IsCancellationRequested)
-            {
-                // The due times stay stored: the next sweep moves the notices.
-                Log.SweepFailed(logger, ex);
-            }
+            statusFeed.Notify();
+            outboxSignal.Ring();
         }
     }
 
@@ -68,8 +54,5 @@ internal sealed partial class MaintenanceSweep(
     {
         [LoggerMessage(EventId = 3801, Level = LogLevel.Information, Message = "Maintenance notice {NoticeId} is {State} now")]
         public static partial void Moved(ILogger logger, string noticeId, MaintenanceNoticeState state);
-
-        [LoggerMessage(EventId = 3802, Level = LogLevel.Error, Message = "Moving maintenance notices at their times failed; trying again at the next sweep")]
-        public static partial void SweepFailed(ILogger logger, Exception exception);
     }
 }

@@ -24,7 +24,7 @@ public sealed class ReservationBillingTests(ITestOutputHelper output)
         var sweep = kit.Rig.Endpoints.Cso.Services.GetRequiredService<ReservationExpiry>();
 
         kit.Clock.Advance(TimeSpan.FromMinutes(19));
-        var expiredEarly = await sweep.SweepAsync(CancellationToken.None);
+        var expiredEarly = await sweep.ExpireDueAsync(CancellationToken.None);
         var beforeExpiry = await kit.GetAsync(reservationId);
         kit.Clock.Advance(TimeSpan.FromMinutes(1));
         var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Expired }]);
@@ -85,7 +85,7 @@ public sealed class ReservationBillingTests(ITestOutputHelper output)
         await kit.Rig.EventAsync(held.SessionId, SessionEventType.Stopped, kit.T0.AddMinutes(70), 10, stopReason: StopReason.EvDisconnected);
         var sdr = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
         kit.Clock.Advance(TimeSpan.FromMinutes(30));
-        var expiredLater = await kit.Rig.Endpoints.Cso.Services.GetRequiredService<ReservationExpiry>().SweepAsync(CancellationToken.None);
+        var expiredLater = await kit.Rig.Endpoints.Cso.Services.GetRequiredService<ReservationExpiry>().ExpireDueAsync(CancellationToken.None);
 
         Assert.Equal((SessionState.Reserved, ServiceKind.Reservation, reservationId), (reservedSession.State, reservedSession.ServiceKind, reservedSession.ReservationId));
         Assert.Equal((held.SessionId, SessionState.Pending, ServiceKind.Energy, reservationId), (started.Session.SessionId, started.Session.State, started.Session.ServiceKind, started.Session.ReservationId));
