@@ -102,7 +102,7 @@ public sealed partial class OutboxRelay(
         {
             foreach (var (partner, kind) in await outbox.PendingAsync(flush.Token).ConfigureAwait(false))
             {
-                await DrainAsync(partner, kind, flush.Token).ConfigureAwait(false);
+                await DrainAsync(partner, kind, flush.Token, waitForReady: true).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or RpcException && flush.IsCancellationRequested)
@@ -137,7 +137,7 @@ public sealed partial class OutboxRelay(
     }
 
     /// <summary>Pushes what waits for one partner and kind; returns how long until it should be tried again.</summary>
-    private async Task<TimeSpan> DrainAsync(string partnerKey, string kind, CancellationToken stoppingToken)
+    private async Task<TimeSpan> DrainAsync(string partnerKey, string kind, CancellationToken stoppingToken, bool waitForReady = false)
     {
         var now = clock.GetUtcNow();
         if (_backoff.TryGetValue(partnerKey, out var state) && state.NextAttempt > now)
@@ -164,7 +164,7 @@ public sealed partial class OutboxRelay(
                     return PollInterval;
                 }
 
-                var results = await PushAsync(channels.Get(url, identity), kind, entries, stoppingToken).ConfigureAwait(false);
+                var results = await PushAsync(channels.Get(url, identity), kind, entries, waitForReady, stoppingToken).ConfigureAwait(false);
                 var byId = results.ToDictionary(result => result.DeliveryId, StringComparer.Ordinal);
                 var delivered = new List<string>();
                 var rejected = new List<(OutboxEntry, string, string)>();
@@ -208,7 +208,8 @@ public sealed partial class OutboxRelay(
         }
     }
 
-    private async Task<IReadOnlyList<DeliveryResult>> PushAsync(Grpc.Net.Client.GrpcChannel channel, string kind, IReadOnlyList<OutboxEntry> entries, CancellationToken cancellationToken)
+    // waitForReady: the shutdown flush waits (within its time limit) for a channel still backing off after a partner outage.
+    private async Task<IReadOnlyList<DeliveryResult>> PushAsync(Grpc.Net.Client.GrpcChannel channel, string kind, IReadOnlyList<OutboxEntry> entries, bool waitForReady, CancellationToken cancellationToken)
     {
         var client = new CsoUpdateService.CsoUpdateServiceClient(channel);
         var deadline = clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime;
@@ -218,35 +219,35 @@ public sealed partial class OutboxRelay(
             case SiteKind:
                 var sites = new PushSiteUpdatesRequest { RequestId = requestId };
                 sites.Updates.AddRange(entries.Select(entry => new SiteUpdate { Delivery = Delivery(entry), Site = Site.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushSiteUpdatesAsync(sites, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushSiteUpdatesAsync(sites, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case TariffKind:
                 var tariffs = new PushTariffUpdatesRequest { RequestId = requestId };
                 tariffs.Updates.AddRange(entries.Select(entry => new TariffUpdate { Delivery = Delivery(entry), Tariff = Tariff.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushTariffUpdatesAsync(tariffs, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushTariffUpdatesAsync(tariffs, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case SessionKind:
                 var sessions = new PushSessionUpdatesRequest { RequestId = requestId };
                 sessions.Updates.AddRange(entries.Select(entry => new SessionUpdate { Delivery = Delivery(entry), Session = Session.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushSessionUpdatesAsync(sessions, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushSessionUpdatesAsync(sessions, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case SdrKind:
                 var sdrs = new PushSdrsRequest { RequestId = requestId };
                 sdrs.Updates.AddRange(entries.Select(entry => new SdrUpdate { Delivery = Delivery(entry), Sdr = Sdr.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushSdrsAsync(sdrs, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushSdrsAsync(sdrs, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case CommandResultKind:
                 var results = new PushCommandResultsRequest { RequestId = requestId };
                 results.Updates.AddRange(entries.Select(entry => new CommandResultUpdate { Delivery = Delivery(entry), CommandResult = CommandResult.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushCommandResultsAsync(results, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushCommandResultsAsync(results, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case MaintenanceNoticeKind:
                 var notices = new PushMaintenanceNoticesRequest { RequestId = requestId };
                 notices.Updates.AddRange(entries.Select(entry => new MaintenanceNoticeUpdate { Delivery = Delivery(entry), MaintenanceNotice = MaintenanceNotice.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushMaintenanceNoticesAsync(notices, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushMaintenanceNoticesAsync(notices, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case ChargePlanKind:
                 var plans = new PushChargePlanUpdatesRequest { RequestId = requestId };
                 plans.Updates.AddRange(entries.Select(entry => new ChargePlanUpdate { Delivery = Delivery(entry), ChargePlan = ChargePlan.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushChargePlanUpdatesAsync(plans, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushChargePlanUpdatesAsync(plans, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             case ReservationKind:
                 var reservations = new PushReservationUpdatesRequest { RequestId = requestId };
                 reservations.Updates.AddRange(entries.Select(entry => new ReservationUpdate { Delivery = Delivery(entry), Reservation = Reservation.Parser.ParseFrom(entry.Payload) }));
-                return (await client.PushReservationUpdatesAsync(reservations, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false)).Results;
+                return (await client.PushReservationUpdatesAsync(reservations, new CallOptions(deadline: deadline, cancellationToken: cancellationToken).WithWaitForReady(waitForReady)).ConfigureAwait(false)).Results;
             default:
                 throw new InvalidOperationException($"Outbox entries of kind '{kind}' have no sender in this build.");
         }

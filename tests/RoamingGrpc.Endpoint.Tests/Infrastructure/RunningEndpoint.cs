@@ -22,6 +22,8 @@ public sealed class RunningEndpoint : IAsyncDisposable
         Url = new Uri(address);
     }
 
+    private int _disposed;
+
     public WebApplication App { get; }
 
     public PartyIdentity Identity { get; }
@@ -69,6 +71,11 @@ public sealed class RunningEndpoint : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // stopped already (a test that stops an endpoint itself)
+        }
+
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         await App.StopAsync(timeout.Token);
         await App.DisposeAsync();
