@@ -534,18 +534,18 @@ internal sealed class SessionDesk(
     {
         var info = new ChargingInfo
         {
-        SessionId = session.SessionId,
-        State = session.State,
-        EvseId = session.EvseId,
-        ConnectorId = session.ConnectorId,
-        StartTime = session.StartTime,
-        EnergyKwh = session.EnergyKwh,
-        PowerKw = session.State == SessionState.Active && last is { Activity: 0, PowerKw: { } power } ? power : 0,
-        CostExclVat = session.CostExclVat,
-        CostInclVat = session.CostInclVat,
-        CommandId = commandId,
-        StopReason = session.StopReason,
-        UpdateTime = Timestamp.FromDateTimeOffset(measured),
+            SessionId = session.SessionId,
+            State = session.State,
+            EvseId = session.EvseId,
+            ConnectorId = session.ConnectorId,
+            StartTime = session.StartTime,
+            EnergyKwh = session.EnergyKwh,
+            PowerKw = session.State == SessionState.Active && last is { Activity: 0, PowerKw: { } power } ? power : 0,
+            CostExclVat = session.CostExclVat,
+            CostInclVat = session.CostInclVat,
+            CommandId = commandId,
+            StopReason = session.StopReason,
+            UpdateTime = Timestamp.FromDateTimeOffset(measured),
         };
         if (last?.StateOfCharge is { } stateOfCharge)
         {
