@@ -52,8 +52,18 @@ internal static class BenchServer
             .First(address => address.StartsWith("https://", StringComparison.Ordinal));
         await Console.Out.WriteLineAsync($"READY {url}").ConfigureAwait(false);
         await Console.Out.FlushAsync().ConfigureAwait(false);
-        while (await Console.In.ReadLineAsync().ConfigureAwait(false) is not null)
+        while (await Console.In.ReadLineAsync().ConfigureAwait(false) is { } command)
         {
+            if (command == "mem")
+            {
+                // After a full, compacting collection: what stays is live (the streams' state), not garbage.
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                GC.WaitForPendingFinalizers();
+                GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                using var self = System.Diagnostics.Process.GetCurrentProcess();
+                await Console.Out.WriteLineAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"MEM {self.WorkingSet64} {GC.GetTotalMemory(false)}")).ConfigureAwait(false);
+                await Console.Out.FlushAsync().ConfigureAwait(false);
+            }
         }
 
         await app.StopAsync().ConfigureAwait(false);

@@ -68,11 +68,14 @@ internal sealed class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"the {kind} server exited before it was ready (see {kind}.log)");
     }
 
-    /// <summary>Resident set size of the server process, in bytes.</summary>
-    public long ResidentBytes()
+    /// <summary>The server's resident set and GC heap after a full collection, in bytes.</summary>
+    public async Task<(long Resident, long GcHeap)> MemoryAsync()
     {
-        _process.Refresh();
-        return _process.WorkingSet64;
+        await _process.StandardInput.WriteLineAsync("mem").ConfigureAwait(false);
+        await _process.StandardInput.FlushAsync().ConfigureAwait(false);
+        var line = await _process.StandardOutput.ReadLineAsync().ConfigureAwait(false) ?? throw new InvalidOperationException("the server exited");
+        var parts = line.Split(' ');
+        return (long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), long.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public async ValueTask DisposeAsync()

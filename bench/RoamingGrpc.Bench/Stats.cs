@@ -16,6 +16,7 @@ internal static class Stats
     }
 
     /// <summary>"median (min-max)".</summary>
-    public static string Spread(IReadOnlyList<double> values, string format) =>
-        $"{Median(values).ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ({values.Min().ToString(format, System.Globalization.CultureInfo.InvariantCulture)}–{values.Max().ToString(format, System.Globalization.CultureInfo.InvariantCulture)})";
+    public static string Spread(IReadOnlyList<double> values, string format) => values.Count == 1
+        ? values[0].ToString(format, System.Globalization.CultureInfo.InvariantCulture)
+        : $"{Median(values).ToString(format, System.Globalization.CultureInfo.InvariantCulture)} ({values.Min().ToString(format, System.Globalization.CultureInfo.InvariantCulture)}–{values.Max().ToString(format, System.Globalization.CultureInfo.InvariantCulture)})";
 }

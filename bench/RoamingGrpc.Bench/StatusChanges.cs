@@ -24,6 +24,9 @@ internal sealed class StatusChanges(IReadOnlyList<string> evseIds)
         return (evseIds[index], Cycle[position % Cycle.Length]);
     }
 
+    /// <summary>The marker's latest status.</summary>
+    public EvseStatus CurrentMarker => Cycle[Volatile.Read(ref _position[0]) % 2];
+
     /// <summary>The marker's next status (it alternates).</summary>
     public EvseStatus NextMarker() => Cycle[Interlocked.Increment(ref _position[0]) % 2];
 }

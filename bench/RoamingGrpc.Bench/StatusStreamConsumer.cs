@@ -18,26 +18,47 @@ internal sealed class StatusStreamConsumer : IAsyncDisposable
     private readonly string _marker;
     private (EvseStatus Status, TaskCompletionSource Seen)? _awaited;
     private readonly Lock _gate = new();
+    private long _events;
+    private long _firstEvent;
+    private ulong _lastApplied;
 
-    private StatusStreamConsumer(AsyncDuplexStreamingCall<WatchEvseStatusRequest, WatchEvseStatusResponse> call, string marker)
+    private StatusStreamConsumer(AsyncDuplexStreamingCall<WatchEvseStatusRequest, WatchEvseStatusResponse> call, string marker, StreamOpened opened)
     {
         _call = call;
         _marker = marker;
+        Opened = opened;
         _loop = Task.Run(LoopAsync);
     }
 
-    public long Events { get; private set; }
+    /// <summary>The stream's opened message (its head when it opened).</summary>
+    public StreamOpened Opened { get; }
 
-    public static async Task<StatusStreamConsumer> OpenAsync(GrpcChannel channel, string marker)
+    /// <summary>Events applied so far.</summary>
+    public long Events => Interlocked.Read(ref _events);
+
+    /// <summary>The greatest sequence applied so far.</summary>
+    public ulong LastApplied => Interlocked.Read(ref _lastApplied);
+
+    /// <summary>When the first event arrived (Stopwatch timestamp), 0 before.</summary>
+    public long FirstEventTimestamp => Interlocked.Read(ref _firstEvent);
+
+    /// <summary>Opens the stream live only, or after <paramref name="resumeAfter"/>; returns once it is opened.</summary>
+    public static async Task<StatusStreamConsumer> OpenAsync(GrpcChannel channel, string marker, ulong? resumeAfter = null)
     {
         var call = new EvseStatusService.EvseStatusServiceClient(channel).WatchEvseStatus();
-        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart { MaxInFlight = 1000 } }).ConfigureAwait(false);
+        var start = new WatchEvseStatusStart { MaxInFlight = 1000 };
+        if (resumeAfter is { } cursor)
+        {
+            start.ResumeAfterSequence = cursor;
+        }
+
+        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = start }).ConfigureAwait(false);
         if (!await call.ResponseStream.MoveNext().ConfigureAwait(false) || call.ResponseStream.Current.KindCase != WatchEvseStatusResponse.KindOneofCase.Opened)
         {
             throw new InvalidOperationException("WatchEvseStatus did not open");
         }
 
-        return new StatusStreamConsumer(call, marker);
+        return new StatusStreamConsumer(call, marker, call.ResponseStream.Current.Opened);
     }
 
     /// <summary>A task that completes when the marker EVSE's change to <paramref name="status"/> was applied.</summary>
@@ -68,7 +89,12 @@ internal sealed class StatusStreamConsumer : IAsyncDisposable
                 var change = response.Event.EvseStatus;
                 _state[change.EvseId] = change.Status;
                 lastApplied = response.Event.Sequence;
-                Events++;
+                if (Interlocked.Increment(ref _events) == 1)
+                {
+                    Interlocked.Exchange(ref _firstEvent, System.Diagnostics.Stopwatch.GetTimestamp());
+                }
+
+                Interlocked.Exchange(ref _lastApplied, lastApplied);
                 var isMarker = change.EvseId == _marker;
                 if (++unacked >= AckEvery || isMarker)
                 {

@@ -14,12 +14,25 @@ internal sealed class StreamTarget : IAsyncDisposable
     private readonly StatusStreamConsumer _consumer;
     private readonly StatusChanges _changes;
 
-    private StreamTarget(CsoBackofficeService.CsoBackofficeServiceClient backoffice, StatusStreamConsumer consumer, StatusChanges changes)
+    private StreamTarget(CsoBackofficeService.CsoBackofficeServiceClient backoffice, Grpc.Net.Client.GrpcChannel channel, StatusStreamConsumer consumer, StatusChanges changes)
     {
         _backoffice = backoffice;
+        Channel = channel;
         _consumer = consumer;
         _changes = changes;
     }
+
+    /// <summary>The CSP's channel to this CSO.</summary>
+    public Grpc.Net.Client.GrpcChannel Channel { get; }
+
+    /// <summary>The marker EVSE (see <see cref="StatusChanges"/>).</summary>
+    public string Marker => _changes.Marker;
+
+    /// <summary>The marker's status after the latest run.</summary>
+    public EvseStatus LastMarker => _changes.CurrentMarker;
+
+    /// <summary>The standing consumer (open from preparation to disposal).</summary>
+    public StatusStreamConsumer Consumer => _consumer;
 
     public static async Task<StreamTarget> PrepareAsync(string root, ServerProcess server, IReadOnlyList<string> evseIds)
     {
@@ -34,11 +47,14 @@ internal sealed class StreamTarget : IAsyncDisposable
         await BenchDriver.HandshakeAsync(channel, BenchParties.Csp, Role.Csp, UseCase.PlatformAuthentication, UseCase.EvseStatus).ConfigureAwait(false);
         var changes = new StatusChanges(evseIds);
         var consumer = await StatusStreamConsumer.OpenAsync(channel, changes.Marker).ConfigureAwait(false);
-        return new StreamTarget(backoffice, consumer, changes);
+        return new StreamTarget(backoffice, channel, consumer, changes);
     }
 
     /// <summary>Reports <paramref name="count"/> changes, then the marker; returns events/s until the consumer applied the marker.</summary>
-    public async Task<double> RunAsync(int count, int reporters, int batch)
+    public Task<double> RunAsync(int count, int reporters, int batch) => RunAsync(count, reporters, batch, [_consumer]);
+
+    /// <summary>Reports <paramref name="count"/> changes, then the marker; returns events/s until every consumer applied the marker.</summary>
+    public async Task<double> RunAsync(int count, int reporters, int batch, IReadOnlyList<StatusStreamConsumer> consumers)
     {
         var watch = Stopwatch.StartNew();
         var remaining = count;
@@ -67,7 +83,7 @@ internal sealed class StreamTarget : IAsyncDisposable
         })).ToList();
         await Task.WhenAll(workers).ConfigureAwait(false);
         var marker = _changes.NextMarker();
-        var seen = _consumer.MarkerApplied(marker);
+        var seen = Task.WhenAll(consumers.Select(consumer => consumer.MarkerApplied(marker)));
         var report = new ReportEvseStatusRequest { RequestId = Guid.NewGuid().ToString() };
         report.Statuses.Add(new EvseStatusEvent { EvseId = _changes.Marker, Status = marker, ChangeTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) });
         await _backoffice.ReportEvseStatusAsync(report).ConfigureAwait(false);
