@@ -20,7 +20,7 @@ internal static class StreamScenarios
         rows.AddRange(await IdleMemoryAsync(root, server, target).ConfigureAwait(false));
         notes.Add($"Fan-out: {FanOutChanges:N0} changes per run; N subscribers (the standing consumer plus N-1 opened for the run) on the CSP's one HTTP/2 connection, all in the driver's one core; "
             + "per-subscriber events/s = changes / time until every subscriber applied the marker.");
-        notes.Add($"Resume: the standing consumer's cursor, then {MissedChanges:N0} changes reported; a new stream resumes after that cursor (window 1000; a consumer behind gets the newest change per EVSE of each page, so fewer events than entries).");
+        notes.Add($"Resume: the standing consumer's cursor, then {MissedChanges:N0} changes reported; a new stream resumes after that cursor (window 1000; a consumer behind gets only the newest change per EVSE of each page of 500, which with 10 000 EVSEs changed round robin skips none).");
         notes.Add($"Memory: {IdleStreams:N0} live-only WatchEvseStatus streams opened on {IdleConnections} mutual-TLS connections (one channel factory each) and left idle; server RSS and GC heap after a full compacting collection, before and after, divided by {IdleStreams:N0}.");
         return rows;
     }
