@@ -60,7 +60,7 @@ internal static class StreamScenarios
 
         return
         [
-            new ResultRow("4a Fan-out: per-subscriber events/s, 10 subscribers / 1", $"{Stats.Spread(ten, "0")} events/s", $"{Stats.Spread(one, "0")} events/s", tenRatios, "(>= 0.7 at 100)", ratio => ratio >= 0.7),
+            new ResultRow("4a Fan-out: per-subscriber events/s, 10 subscribers / 1", $"{Stats.Spread(ten, "0")} events/s", $"{Stats.Spread(one, "0")} events/s", tenRatios, "(target at 100)", null),
             new ResultRow("4b Fan-out: per-subscriber events/s, 100 subscribers / 1", $"{Stats.Spread(hundred, "0")} events/s", $"{Stats.Spread(one, "0")} events/s", hundredRatios, ">= 0.7", ratio => ratio >= 0.7),
         ];
     }
