@@ -42,6 +42,19 @@ public static class RequestFields
             : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"must be 1 to {MaxLocalIdLength} characters from [A-Za-z0-9._~:-]");
     }
 
+    /// <summary>
+    /// A list filter of enum values (e.g. <c>states</c>): defined values other than UNSPECIFIED (0), as numbers,
+    /// without repeats and in order (so that page tokens compare equal); INVALID_ARGUMENT naming the field otherwise.
+    /// </summary>
+    public static IReadOnlyList<long> EnumFilter<TEnum>(IEnumerable<TEnum> values, string field)
+        where TEnum : struct, Enum
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return [.. values.Select(value => Enum.IsDefined(value) && Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) != 0
+            ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, $"must hold {typeof(TEnum).Name} values of the contract (not UNSPECIFIED)")).Distinct().Order()];
+    }
+
     /// <summary>A party id valid for <paramref name="role"/>, in canonical form.</summary>
     public static PartyIdentity Party(PartyRole role, string? value, string field)
     {

@@ -108,9 +108,7 @@ internal sealed class ChargingServiceImpl(
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
-        var states = request.States.Select(state => System.Enum.IsDefined(state) && state != SessionState.Unspecified
-            ? (long)state
-            : throw RoamingErrors.InvalidField("states", ErrorReason.InvalidField, "must hold SESSION_STATE values (not UNSPECIFIED)")).Distinct().Order().ToList();
+        var states = RequestFields.EnumFilter(request.States, "states");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, string.Join('+', states)), clock.GetUtcNow());
         // The log head is read before the page: a change after it is both on a later page or delta and in the stream.
         var sequence = await sessions.LatestSequenceAsync(context.CancellationToken).ConfigureAwait(false);

@@ -134,9 +134,7 @@ internal sealed class ReservationServiceImpl(
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
-        var states = request.States.Select(state => System.Enum.IsDefined(state) && state != ReservationState.Unspecified
-            ? (long)state
-            : throw RoamingErrors.InvalidField("states", ErrorReason.InvalidField, "must hold RESERVATION_STATE values (not UNSPECIFIED)")).Distinct().Order().ToList();
+        var states = RequestFields.EnumFilter(request.States, "states");
         // Reservations are stamped by the reservation clock, so the listing's sync time is taken from it too.
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, string.Join('+', states)), clock.GetUtcNow());
         var rows = await store.ListAsync(

@@ -40,9 +40,7 @@ internal sealed class SdrServiceImpl(
             throw RoamingErrors.InvalidField("end_time", ErrorReason.InvalidField, "must be after start_time");
         }
 
-        var statuses = request.Statuses.Select(status => System.Enum.IsDefined(status) && status != SdrStatus.Unspecified
-            ? (long)status
-            : throw RoamingErrors.InvalidField("statuses", ErrorReason.InvalidField, "must hold SDR_STATUS values (not UNSPECIFIED)")).Distinct().Order().ToList();
+        var statuses = RequestFields.EnumFilter(request.Statuses, "statuses");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, endFrom, endBefore, string.Join('+', statuses)), clock.GetUtcNow());
         var rows = await sdrs.ListAsync(
             new SdrPageQuery(context.Caller().PartyId, updatedSince, endFrom, endBefore, statuses, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
