@@ -28,6 +28,8 @@ public static class EndpointOverrides
             ["Roaming:CertificateDirectory"] = certificateDirectory,
             ["Roaming:Database"] = database,
             ["Roaming:Metrics:Listen"] = string.Empty, // in-process endpoints expose metrics only when asked to
+            // Meters are collected by name across the process: each in-process endpoint counts only its own calls.
+            ["Roaming:Metrics:MeterName"] = $"{Observability.RoamingMetrics.MeterName}.{Guid.NewGuid():N}",
         };
         for (var i = 0; i < partners.Count; i++)
         {

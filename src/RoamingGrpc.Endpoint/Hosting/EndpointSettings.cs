@@ -119,6 +119,11 @@ public sealed record EndpointSettings(
             problems.Add($"Roaming:Authorization:Timeout must be more than 0 and at most {AuthorizationOptions.MaxTimeout.TotalSeconds:0} s (was {options.Authorization.Timeout}).");
         }
 
+        if (string.IsNullOrWhiteSpace(options.Metrics.MeterName) || options.Metrics.MeterName.Contains('*', StringComparison.Ordinal))
+        {
+            problems.Add("Roaming:Metrics:MeterName must be a name without '*' (it is matched as a pattern).");
+        }
+
         if (problems.Count > 0)
         {
             throw new InvalidOperationException("Invalid endpoint configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));

@@ -141,9 +141,10 @@ public static class RoamingEndpointHost
         services.AddHostedService<StorageStartup>();
         services.AddSingleton<RoamingMetrics>();
         services.AddHostedService<OutboxSampler>();
+        var meterName = configuration.GetSection($"{RoamingEndpointOptions.SectionName}:Metrics")[nameof(MetricsOptions.MeterName)] ?? RoamingMetrics.MeterName;
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(RoamingMetrics.MeterName);
+            metrics.AddMeter(meterName);
             if (settings.MetricsListen is not null)
             {
                 metrics.AddPrometheusExporter();

@@ -7,13 +7,13 @@ using RoamingGrpc.Endpoint.Errors;
 namespace RoamingGrpc.Endpoint.Observability;
 
 /// <summary>
-/// The endpoint's OpenTelemetry metrics (meter <see cref="MeterName"/>), exported in Prometheus format on the metrics
+/// The endpoint's OpenTelemetry metrics (meter <c>Roaming:Metrics:MeterName</c>, by default <see cref="MeterName"/>), exported in Prometheus format on the metrics
 /// listener: calls by method and status code, call and authorization latency, open streams, events behind per partner
 /// stream, outbox depth and age per partner.
 /// </summary>
 public sealed class RoamingMetrics : IDisposable
 {
-    /// <summary>The meter name.</summary>
+    /// <summary>The default meter name (<c>Roaming:Metrics:MeterName</c>).</summary>
     public const string MeterName = "RoamingGrpc.Endpoint";
 
     // Latency buckets in seconds, from a millisecond to the 5 s authorization deadline and beyond.
@@ -32,10 +32,11 @@ public sealed class RoamingMetrics : IDisposable
     private long _nextStream;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
-    public RoamingMetrics(IMeterFactory meterFactory)
+    public RoamingMetrics(IMeterFactory meterFactory, Microsoft.Extensions.Options.IOptions<Hosting.RoamingEndpointOptions> options)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        _meter = meterFactory.Create(MeterName);
+        ArgumentNullException.ThrowIfNull(options);
+        _meter = meterFactory.Create(options.Value.Metrics.MeterName);
         _calls = _meter.CreateCounter<long>("roaming.rpc.calls", "{call}", "Completed calls served, by gRPC method and status code.");
         _callDuration = _meter.CreateHistogram("roaming.rpc.duration", "s", "Duration of served calls (streams: their whole life), by method and status code.", advice: SecondsBuckets);
         _authorizationDuration = _meter.CreateHistogram("roaming.authorization.duration", "s", "Time to decide a presented token (UC4-1 online or UC4-2 offline), by method and decision.", advice: SecondsBuckets);
