@@ -12,8 +12,7 @@ using RoamingGrpc.Endpoint.Security;
 namespace RoamingGrpc.Endpoint.Interceptors;
 
 /// <summary>
-/// Authorizes every call (see <see cref="CallerAuthorizer"/>), answers calls to contract-only services with
-/// UNIMPLEMENTED / USE_CASE_NOT_LIVE, makes the caller's identity available to the
+/// Authorizes every call (see <see cref="CallerAuthorizer"/>), makes the caller's identity available to the
 /// service through <see cref="CallerContext.Caller"/>, and opens a logging scope with the peer party, the method
 /// and the request id.
 /// </summary>
@@ -56,14 +55,6 @@ internal sealed class CallerInterceptor(CallerAuthorizer authorizer, ILogger<Cal
         var http = context.GetHttpContext();
         var metadata = http.GetEndpoint()?.Metadata;
         var caller = authorizer.Authorize(http.Connection.ClientCertificate, metadata?.GetMetadata<CallersAttribute>(), context.Method);
-        if (metadata?.GetMetadata<ContractOnlyAttribute>() is { } contractOnly)
-        {
-            throw RoamingErrors.Create(
-                StatusCode.Unimplemented,
-                ErrorReason.UseCaseNotLive,
-                $"{context.Method} ({contractOnly.UseCases}) is part of contract v1 but not live on this endpoint version; see GetPlatformInfo for the live use cases.");
-        }
-
         http.Items[CallerContext.ItemKey] = caller;
         return caller;
     }

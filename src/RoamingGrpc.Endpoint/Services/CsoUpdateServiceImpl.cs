@@ -16,11 +16,10 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// The CSP's receiver of CSO pushes. Live: UC1-2 sites, UC2-1 tariffs, UC3 sessions, reservations, SDRs, command
-/// outcomes and charge plans in force (UC3-7, UC3-10, one record per session), UC5-1 maintenance notices. Each entry applies once
-/// (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
-/// write its own records, and a tariff meant for another CSP is refused. Every other RPC answers UNIMPLEMENTED /
-/// USE_CASE_NOT_LIVE until its use case is implemented.
+/// The CSP's receiver of CSO pushes: UC1-2 sites, UC2-1 tariffs, UC3 sessions, reservations, SDRs, command outcomes
+/// and charge plans in force (UC3-7, UC3-10, one record per session), UC5-1 maintenance notices. Each entry applies
+/// once (deduplicated by delivery id) and only if it is newer than what is held (per-record version); a CSO can only
+/// write its own records, and a record meant for another CSP is refused.
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class CsoUpdateServiceImpl(

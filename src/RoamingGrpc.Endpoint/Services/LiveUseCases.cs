@@ -4,9 +4,9 @@ using RoamingGrpc.Domain.UseCases;
 namespace RoamingGrpc.Endpoint.Services;
 
 /// <summary>
-/// Which use cases this build serves end to end, per endpoint role. Everything else is in the v1 contract and
-/// answers UNIMPLEMENTED (reason USE_CASE_NOT_LIVE) until a later version implements it. Handshakes advertise
-/// exactly this list.
+/// Which use cases this build serves end to end (all twenty of IEC 63119-2 now). A use case added to the contract
+/// before it is implemented stays off this list; its RPCs answer UNIMPLEMENTED (reason USE_CASE_NOT_LIVE, see
+/// ErrorInterceptor). Handshakes advertise exactly this list.
 /// </summary>
 public static class LiveUseCases
 {
