@@ -21,6 +21,15 @@ internal sealed class InMemoryStatusStore : IEvseStatusStore
         }
     }
 
+    public IReadOnlyDictionary<string, StatusEntry> CurrentOf(WriteContext context, IReadOnlyCollection<string> evseIds)
+    {
+        ArgumentNullException.ThrowIfNull(evseIds);
+        lock (_gate)
+        {
+            return evseIds.Where(_current.ContainsKey).ToDictionary(evseId => evseId, evseId => _current[evseId], StringComparer.Ordinal);
+        }
+    }
+
     public long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now)
     {
         lock (_gate)

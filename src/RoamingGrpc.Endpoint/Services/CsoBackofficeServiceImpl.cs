@@ -152,23 +152,29 @@ internal sealed class CsoBackofficeServiceImpl(
             ReportEvseStatusResponse.Parser,
             write =>
             {
-                var sitesOfEvses = new string[changes.Count];
+                // One query each for the batch's sites, maintenance holds and current statuses; per change only the
+                // log entry and the current status are written.
+                var evseIds = changes.Select(change => change.EvseId).Distinct(StringComparer.Ordinal).ToList();
+                var sitesOfEvses = sites.SitesOfEvses(write, evseIds);
                 for (var i = 0; i < changes.Count; i++)
                 {
-                    sitesOfEvses[i] = sites.SiteOfEvse(write, changes[i].EvseId)
-                        ?? throw RoamingErrors.Create(
+                    if (!sitesOfEvses.ContainsKey(changes[i].EvseId))
+                    {
+                        throw RoamingErrors.Create(
                             StatusCode.NotFound,
                             ErrorReason.UnknownEvse,
                             $"statuses[{i}].evse_id: EVSE {changes[i].EvseId} is not on any site of {endpoint.Identity.PartyId}; publish its site first.",
                             [new("field", $"statuses[{i}].evse_id"), new("evse_id", changes[i].EvseId)]);
+                    }
                 }
 
+                var held = maintenance.Held(write, evseIds);
+                var latest = statuses.CurrentOf(write, evseIds).ToDictionary(entry => entry.Key, entry => (entry.Value.Status, entry.Value.ChangeTime), StringComparer.Ordinal);
                 var result = new ReportEvseStatusResponse();
                 var now = clock.GetUtcNow();
-                for (var i = 0; i < changes.Count; i++)
+                foreach (var (evseId, status, changeTime) in changes)
                 {
-                    var (evseId, status, changeTime) = changes[i];
-                    if (maintenance.TakeStationStatus(write, evseId, status, changeTime) is { } taken)
+                    if (held.Contains(evseId) && maintenance.TakeStationStatus(write, evseId, status, changeTime) is { } taken)
                     {
                         // A maintenance notice holds the EVSE (UC5-1): this is the status it returns to when the notice ends.
                         if (taken)
@@ -183,14 +189,14 @@ internal sealed class CsoBackofficeServiceImpl(
                         continue;
                     }
 
-                    var current = statuses.Current(write, evseId);
-                    if (current is not null && (changeTime < current.ChangeTime || status == current.Status))
+                    if (latest.TryGetValue(evseId, out var current) && (changeTime < current.ChangeTime || status == current.Status))
                     {
                         result.IgnoredCount++;
                         continue;
                     }
 
-                    statuses.Append(write, evseId, sitesOfEvses[i], status, changeTime, now);
+                    statuses.Append(write, evseId, sitesOfEvses[evseId], status, changeTime, now);
+                    latest[evseId] = (status, changeTime);
                     result.AppliedCount++;
                 }
 

@@ -140,6 +140,9 @@ internal sealed class MaintenanceDesk(
         return notice;
     }
 
+    /// <summary>Which of these EVSEs a maintenance notice holds now (one query for a whole status report).</summary>
+    public IReadOnlySet<string> Held(WriteContext write, IReadOnlyCollection<string> evseIds) => notices.HeldAmong(write, evseIds);
+
     /// <summary>
     /// A status the station reports for an EVSE: null when no notice holds the EVSE (publish it as usual); otherwise it
     /// becomes the status to return to when the notice ends (true), unless it is older than, or the same as, the one

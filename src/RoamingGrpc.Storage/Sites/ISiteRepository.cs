@@ -18,6 +18,9 @@ public interface ISiteRepository
     /// <summary>The site an EVSE belongs to, or null (inside the caller's write transaction).</summary>
     string? SiteOfEvse(WriteContext context, string evseId);
 
+    /// <summary>The sites of several EVSEs in one query (EVSEs on no site are absent), inside the caller's write transaction.</summary>
+    IReadOnlyDictionary<string, string> SitesOfEvses(WriteContext context, IReadOnlyCollection<string> evseIds);
+
     /// <summary>The next endpoint-wide change sequence (inside the caller's write transaction).</summary>
     long NextChangeSeq(WriteContext context);
 

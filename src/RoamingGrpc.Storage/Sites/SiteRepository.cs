@@ -66,6 +66,15 @@ public sealed class SiteRepository(IDatabase database) : ISiteRepository
     }
 
     /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> SitesOfEvses(WriteContext context, IReadOnlyCollection<string> evseIds)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.Query<(string EvseId, string SiteId)>(
+            "SELECT evse_id, site_id FROM site_evses WHERE evse_id IN @evseIds", new { evseIds }, context.Transaction)
+            .ToDictionary(row => row.EvseId, row => row.SiteId, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public long NextChangeSeq(WriteContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -16,6 +16,14 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     }
 
     /// <inheritdoc />
+    public IReadOnlyDictionary<string, StatusEntry> CurrentOf(WriteContext context, IReadOnlyCollection<string> evseIds)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.Query<StatusEntry>($"SELECT {Columns} FROM evse_status WHERE evse_id IN @evseIds", new { evseIds }, context.Transaction)
+            .ToDictionary(entry => entry.EvseId, StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);

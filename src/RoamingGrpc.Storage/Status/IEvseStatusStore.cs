@@ -6,6 +6,9 @@ public interface IEvseStatusStore : IChangeLog<StatusEntry>
     /// <summary>The current status of an EVSE, or null (inside the caller's write transaction).</summary>
     StatusEntry? Current(WriteContext context, string evseId);
 
+    /// <summary>The current statuses of several EVSEs in one query (EVSEs without one are absent), inside the caller's write transaction.</summary>
+    IReadOnlyDictionary<string, StatusEntry> CurrentOf(WriteContext context, IReadOnlyCollection<string> evseIds);
+
     /// <summary>Logs a change and makes it current; returns its sequence.</summary>
     long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now);
 

@@ -18,6 +18,9 @@ public interface IMaintenanceStore
     /// <summary>The hold on an EVSE's status, or null.</summary>
     MaintenanceHold? Hold(WriteContext context, string evseId);
 
+    /// <summary>Which of these EVSEs a maintenance notice holds now, in one query (inside the caller's write transaction).</summary>
+    IReadOnlySet<string> HeldAmong(WriteContext context, IReadOnlyCollection<string> evseIds);
+
     /// <summary>Creates or replaces the hold on an EVSE's status.</summary>
     void SaveHold(WriteContext context, MaintenanceHold hold);
 

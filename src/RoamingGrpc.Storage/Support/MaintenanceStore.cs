@@ -66,6 +66,14 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
     }
 
     /// <inheritdoc />
+    public IReadOnlySet<string> HeldAmong(WriteContext context, IReadOnlyCollection<string> evseIds)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Connection.Query<string>("SELECT evse_id FROM maintenance_holds WHERE evse_id IN @evseIds", new { evseIds }, context.Transaction)
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
     public MaintenanceHold? Hold(WriteContext context, string evseId)
     {
         ArgumentNullException.ThrowIfNull(context);
