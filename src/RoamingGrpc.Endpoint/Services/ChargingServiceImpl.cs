@@ -115,17 +115,14 @@ internal sealed class ChargingServiceImpl(
         var rows = await sessions.ListAsync(
             new SessionPageQuery(context.Caller().PartyId, updatedSince, states, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
             context.CancellationToken).ConfigureAwait(false);
-        var page = rows.Take(pageSize).ToList();
+        var (page, nextPageToken) = cursor.Cut(rows, pageSize, updatedSince is not null, row => row.SessionId, row => row.ChangeSeq);
         var response = new ListSessionsResponse
         {
             Sessions = { page.Select(row => Session.Parser.ParseFrom(row.Payload)) },
             SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
             Sequence = (ulong)sequence,
+            NextPageToken = nextPageToken,
         };
-        if (rows.Count > pageSize)
-        {
-            response.NextPageToken = cursor.After(updatedSince is not null, page[^1].SessionId, page[^1].ChangeSeq).Encode();
-        }
 
         return response;
     }

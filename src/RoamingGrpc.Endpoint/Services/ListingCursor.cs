@@ -22,6 +22,17 @@ internal sealed record ListingCursor(long SyncTime, string Filters, string? Afte
         AfterChangeSeq?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
         AfterId ?? string.Empty));
 
+    /// <summary>
+    /// The page of a listing read with one row more than <paramref name="pageSize"/> (the extra row only tells that more
+    /// follow), and the token that continues after it; empty at the end.
+    /// </summary>
+    public (List<TRow> Page, string NextPageToken) Cut<TRow>(IReadOnlyList<TRow> rows, int pageSize, bool delta, Func<TRow, string> id, Func<TRow, long> changeSeq)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var page = rows.Take(pageSize).ToList();
+        return (page, rows.Count > pageSize ? After(delta, id(page[^1]), changeSeq(page[^1])).Encode() : string.Empty);
+    }
+
     /// <summary>The cursor after the last row of a page.</summary>
     public ListingCursor After(bool delta, string id, long changeSeq) =>
         delta ? this with { AfterChangeSeq = changeSeq } : this with { AfterId = id };

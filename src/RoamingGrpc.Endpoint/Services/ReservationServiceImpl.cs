@@ -140,16 +140,13 @@ internal sealed class ReservationServiceImpl(
         var rows = await store.ListAsync(
             new ReservationPageQuery(context.Caller().PartyId, updatedSince, states, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
             context.CancellationToken).ConfigureAwait(false);
-        var page = rows.Take(pageSize).ToList();
+        var (page, nextPageToken) = cursor.Cut(rows, pageSize, updatedSince is not null, row => row.ReservationId, row => row.ChangeSeq);
         var response = new ListReservationsResponse
         {
             Reservations = { page.Select(row => Reservation.Parser.ParseFrom(row.Payload)) },
             SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
+            NextPageToken = nextPageToken,
         };
-        if (rows.Count > pageSize)
-        {
-            response.NextPageToken = cursor.After(updatedSince is not null, page[^1].ReservationId, page[^1].ChangeSeq).Encode();
-        }
 
         return response;
     }

@@ -45,16 +45,13 @@ internal sealed class SdrServiceImpl(
         var rows = await sdrs.ListAsync(
             new SdrPageQuery(context.Caller().PartyId, updatedSince, endFrom, endBefore, statuses, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
             context.CancellationToken).ConfigureAwait(false);
-        var page = rows.Take(pageSize).ToList();
+        var (page, nextPageToken) = cursor.Cut(rows, pageSize, updatedSince is not null, row => row.SdrId, row => row.ChangeSeq);
         var response = new ListSdrsResponse
         {
             Sdrs = { page.Select(row => Sdr.Parser.ParseFrom(row.Payload)) },
             SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
+            NextPageToken = nextPageToken,
         };
-        if (rows.Count > pageSize)
-        {
-            response.NextPageToken = cursor.After(updatedSince is not null, page[^1].SdrId, page[^1].ChangeSeq).Encode();
-        }
 
         return response;
     }

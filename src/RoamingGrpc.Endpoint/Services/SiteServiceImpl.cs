@@ -29,16 +29,13 @@ internal sealed class SiteServiceImpl(ISiteRepository sites, TimeProvider clock)
         var rows = await sites.ListAsync(
             new SitePageQuery(updatedSince, country, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
             context.CancellationToken).ConfigureAwait(false);
-        var page = rows.Take(pageSize).ToList();
+        var (page, nextPageToken) = cursor.Cut(rows, pageSize, updatedSince is not null, row => row.SiteId, row => row.ChangeSeq);
         var response = new ListSitesResponse
         {
             Sites = { page.Select(row => Site.Parser.ParseFrom(row.Payload)) },
             SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
+            NextPageToken = nextPageToken,
         };
-        if (rows.Count > pageSize)
-        {
-            response.NextPageToken = cursor.After(updatedSince is not null, page[^1].SiteId, page[^1].ChangeSeq).Encode();
-        }
 
         return response;
     }

@@ -52,16 +52,13 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
         var rows = await tariffs.ListAsync(
             new TariffPageQuery(provider, updatedSince, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
             context.CancellationToken).ConfigureAwait(false);
-        var page = rows.Take(pageSize).ToList();
+        var (page, nextPageToken) = cursor.Cut(rows, pageSize, updatedSince is not null, row => row.TariffId, row => row.ChangeSeq);
         var response = new ListTariffsResponse
         {
             Tariffs = { page.Select(row => Tariff.Parser.ParseFrom(row.Payload)) },
             SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
+            NextPageToken = nextPageToken,
         };
-        if (rows.Count > pageSize)
-        {
-            response.NextPageToken = cursor.After(updatedSince is not null, page[^1].TariffId, page[^1].ChangeSeq).Encode();
-        }
 
         return response;
     }
