@@ -17,6 +17,18 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
 
     private readonly int _busyTimeoutMs = (int)options.Value.BusyTimeout.TotalMilliseconds;
 
+    /// <summary>
+    /// Opens a pooled connection for reading only (<see cref="IDatabase.ReadAsync{T}"/>): none of the writer's
+    /// pragmas matter to a reader in WAL mode, and waiting on a busy database is the command timeout of the
+    /// connection string, so opening one costs no statement.
+    /// </summary>
+    public SqliteConnection OpenForRead()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
     /// <summary>Opens a connection with foreign keys on, the busy timeout and <c>synchronous=NORMAL</c> (WAL).</summary>
     public SqliteConnection Open()
     {

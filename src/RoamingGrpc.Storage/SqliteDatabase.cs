@@ -64,7 +64,7 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(work);
         _ = _writer.Value;
-        await using var connection = _connections.Open();
+        await using var connection = _connections.OpenForRead();
         return await work(connection, cancellationToken).ConfigureAwait(false);
     }
 
@@ -116,6 +116,7 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private async Task RunWriter(SqliteConnection connection)
     {
         using (connection)
+        using (var statements = new PreparedStatements(connection))
         {
             var batch = new List<WriteWork>(_maxBatch);
             while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -130,7 +131,7 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
                 if (batch.Count > 0)
                 {
-                    CommitBatch(connection, batch);
+                    CommitBatch(connection, statements, batch);
                     batch.Clear();
                 }
             }
@@ -149,24 +150,23 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         }
     }
 
-    private void CommitBatch(SqliteConnection connection, List<WriteWork> batch)
+    private void CommitBatch(SqliteConnection connection, PreparedStatements statements, List<WriteWork> batch)
     {
         try
         {
             using var transaction = connection.BeginTransaction();
-            var context = new WriteContext(connection, transaction);
-            for (var i = 0; i < batch.Count; i++)
+            var context = new WriteContext(connection, transaction, statements);
+            foreach (var work in batch)
             {
-                var savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                transaction.Save(savepoint);
-                if (batch[i].Execute(context))
+                // One savepoint name serves every unit: each is released (or rolled back to and released) before
+                // the next starts, so the three statements are prepared once.
+                context.Statement("SAVEPOINT unit").ExecuteNonQuery();
+                if (!work.Execute(context))
                 {
-                    transaction.Release(savepoint);
+                    context.Statement("ROLLBACK TO unit").ExecuteNonQuery();
                 }
-                else
-                {
-                    transaction.Rollback(savepoint);
-                }
+
+                context.Statement("RELEASE unit").ExecuteNonQuery();
             }
 
             transaction.Commit();

@@ -156,6 +156,7 @@ public static class RoamingEndpointHost
         services.AddSingleton<PlatformDescription>();
         services.AddSingleton<CallerAuthorizer>();
         services.AddSingleton<IdempotentWriter>();
+        services.AddSingleton<IdempotentDecisions>();
         services.AddSingleton<PartnerHandshaker>();
         services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());
         services.AddHostedService(provider => provider.GetRequiredService<PartnerHandshaker>());

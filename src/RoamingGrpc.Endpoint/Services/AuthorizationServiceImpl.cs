@@ -26,7 +26,7 @@ namespace RoamingGrpc.Endpoint.Services;
 internal sealed partial class AuthorizationServiceImpl(
     ITokenRepository tokens,
     ITokenDistributionStore distribution,
-    IdempotentWriter writer,
+    IdempotentDecisions decisions,
     EndpointSettings endpoint,
     TimeProvider clock,
     ILogger<AuthorizationServiceImpl> logger) : AuthorizationService.AuthorizationServiceBase
@@ -64,15 +64,17 @@ internal sealed partial class AuthorizationServiceImpl(
             throw UnknownToken(type);
         }
 
-        var response = await writer.ExecuteAsync(
+        // A read and a decision: answered from committed token state without waiting for the single writer; the
+        // idempotency record (same request id, same answer and reference) is written behind.
+        var response = await decisions.DecideAsync(
             cso,
             context.Method,
             requestId,
             request,
             AuthorizeTokenResponse.Parser,
-            write =>
+            async ct =>
             {
-                var row = tokens.Find(write, (long)type, uid);
+                var row = await tokens.GetAsync((long)type, uid, ct).ConfigureAwait(false);
                 if (row is null || row.Removed)
                 {
                     throw UnknownToken(type);
@@ -277,7 +279,7 @@ internal sealed partial class AuthorizationServiceImpl(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2302, Level = LogLevel.Information, Message = "Authorization of {TokenType} token {UidTail} for {Cso}: {Status}")]
+        [LoggerMessage(EventId = 2302, Level = LogLevel.Debug, Message = "Authorization of {TokenType} token {UidTail} for {Cso}: {Status}")]
         public static partial void Decided(ILogger logger, TokenType tokenType, string uidTail, PartyIdentity cso, AuthorizationStatus status);
     }
 }

@@ -9,6 +9,9 @@ public interface IRequestLog
     /// <summary>The earlier processing of <paramref name="key"/>, or null.</summary>
     LoggedRequest? Find(WriteContext context, RequestKey key);
 
+    /// <summary>The earlier processing of <paramref name="key"/> as committed, read off the writer; null if none.</summary>
+    Task<LoggedRequest?> FindAsync(RequestKey key, CancellationToken cancellationToken);
+
     /// <summary>Records that <paramref name="key"/> was processed with this request hash and response.</summary>
     void Add(WriteContext context, RequestKey key, LoggedRequest request, DateTimeOffset now);
 }

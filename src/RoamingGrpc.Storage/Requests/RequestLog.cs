@@ -2,21 +2,37 @@ using Dapper;
 
 namespace RoamingGrpc.Storage.Requests;
 
-/// <summary>All SQL of the request log.</summary>
-public sealed class RequestLog : IRequestLog
+/// <summary>All SQL of the request log. Find and Add run once per mutating call, on the writer's prepared commands.</summary>
+public sealed class RequestLog(IDatabase database) : IRequestLog
 {
+    private const string FindSql =
+        """
+        SELECT request_hash AS RequestHash, response AS Response
+        FROM request_log
+        WHERE caller = @caller AND method = @method AND request_id = @requestId
+        """;
+
     /// <inheritdoc />
     public LoggedRequest? Find(WriteContext context, RequestKey key)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.QuerySingleOrDefault<LoggedRequest>(
-            """
-            SELECT request_hash AS RequestHash, response AS Response
-            FROM request_log
-            WHERE caller = @Caller AND method = @Method AND request_id = @RequestId
-            """,
-            key,
-            context.Transaction);
+        ArgumentNullException.ThrowIfNull(key);
+        using var reader = context.Statement(FindSql)
+            .Bind("@caller", key.Caller)
+            .Bind("@method", key.Method)
+            .Bind("@requestId", key.RequestId)
+            .ExecuteReader();
+        return reader.Read() ? new LoggedRequest((byte[])reader.GetValue(0), (byte[])reader.GetValue(1)) : null;
+    }
+
+    /// <inheritdoc />
+    public Task<LoggedRequest?> FindAsync(RequestKey key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return database.ReadAsync(
+            (connection, ct) => connection.QuerySingleOrDefaultAsync<LoggedRequest>(new CommandDefinition(
+                FindSql, new { caller = key.Caller, method = key.Method, requestId = key.RequestId }, cancellationToken: ct)),
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -25,12 +41,17 @@ public sealed class RequestLog : IRequestLog
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(request);
-        context.Connection.Execute(
+        context.Statement(
             """
             INSERT INTO request_log (caller, method, request_id, request_hash, response, create_time)
-            VALUES (@Caller, @Method, @RequestId, @RequestHash, @Response, @Now)
-            """,
-            new { key.Caller, key.Method, key.RequestId, request.RequestHash, request.Response, Now = now.ToUnixTimeMilliseconds() },
-            context.Transaction);
+            VALUES (@caller, @method, @requestId, @requestHash, @response, @now)
+            """)
+            .Bind("@caller", key.Caller)
+            .Bind("@method", key.Method)
+            .Bind("@requestId", key.RequestId)
+            .Bind("@requestHash", request.RequestHash)
+            .Bind("@response", request.Response)
+            .Bind("@now", now.ToUnixTimeMilliseconds())
+            .ExecuteNonQuery();
     }
 }

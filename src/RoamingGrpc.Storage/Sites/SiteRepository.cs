@@ -69,9 +69,16 @@ public sealed class SiteRepository(IDatabase database) : ISiteRepository
     public IReadOnlyDictionary<string, string> SitesOfEvses(WriteContext context, IReadOnlyCollection<string> evseIds)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.Query<(string EvseId, string SiteId)>(
-            "SELECT evse_id, site_id FROM site_evses WHERE evse_id IN @evseIds", new { evseIds }, context.Transaction)
-            .ToDictionary(row => row.EvseId, row => row.SiteId, StringComparer.Ordinal);
+        var sites = new Dictionary<string, string>(evseIds.Count, StringComparer.Ordinal);
+        using var reader = context.Statement("SELECT evse_id, site_id FROM site_evses WHERE evse_id IN (SELECT value FROM json_each(@evseIds))")
+            .Bind("@evseIds", SqlList.Of(evseIds))
+            .ExecuteReader();
+        while (reader.Read())
+        {
+            sites[reader.GetString(0)] = reader.GetString(1);
+        }
+
+        return sites;
     }
 
     /// <inheritdoc />

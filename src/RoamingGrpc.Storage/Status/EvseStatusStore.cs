@@ -12,39 +12,62 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     public StatusEntry? Current(WriteContext context, string evseId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.QuerySingleOrDefault<StatusEntry>($"SELECT {Columns} FROM evse_status WHERE evse_id = @evseId", new { evseId }, context.Transaction);
+        using var reader = context.Statement($"SELECT {Columns} FROM evse_status WHERE evse_id = @evseId").Bind("@evseId", evseId).ExecuteReader();
+        return reader.Read() ? Entry(reader) : null;
     }
 
     /// <inheritdoc />
     public IReadOnlyDictionary<string, StatusEntry> CurrentOf(WriteContext context, IReadOnlyCollection<string> evseIds)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.Query<StatusEntry>($"SELECT {Columns} FROM evse_status WHERE evse_id IN @evseIds", new { evseIds }, context.Transaction)
-            .ToDictionary(entry => entry.EvseId, StringComparer.Ordinal);
+        var current = new Dictionary<string, StatusEntry>(evseIds.Count, StringComparer.Ordinal);
+        using var reader = context.Statement($"SELECT {Columns} FROM evse_status WHERE evse_id IN (SELECT value FROM json_each(@evseIds))")
+            .Bind("@evseIds", SqlList.Of(evseIds))
+            .ExecuteReader();
+        while (reader.Read())
+        {
+            var entry = Entry(reader);
+            current[entry.EvseId] = entry;
+        }
+
+        return current;
     }
 
     /// <inheritdoc />
     public long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var sequence = context.Connection.ExecuteScalar<long>(
+
+        // Once per applied change: both statements are the writer's prepared ones.
+        var sequence = (long)context.Statement(
             """
             INSERT INTO evse_status_log (evse_id, site_id, status, change_time, log_time)
             VALUES (@evseId, @siteId, @status, @changeTime, @now)
             RETURNING sequence
-            """,
-            new { evseId, siteId, status, changeTime, now = now.ToUnixTimeMilliseconds() },
-            context.Transaction);
-        context.Connection.Execute(
+            """)
+            .Bind("@evseId", evseId)
+            .Bind("@siteId", siteId)
+            .Bind("@status", status)
+            .Bind("@changeTime", changeTime)
+            .Bind("@now", now.ToUnixTimeMilliseconds())
+            .ExecuteScalar()!;
+        context.Statement(
             """
             INSERT INTO evse_status (evse_id, site_id, status, change_time, sequence) VALUES (@evseId, @siteId, @status, @changeTime, @sequence)
             ON CONFLICT (evse_id) DO UPDATE SET site_id = excluded.site_id, status = excluded.status,
                 change_time = excluded.change_time, sequence = excluded.sequence
-            """,
-            new { evseId, siteId, status, changeTime, sequence },
-            context.Transaction);
+            """)
+            .Bind("@evseId", evseId)
+            .Bind("@siteId", siteId)
+            .Bind("@status", status)
+            .Bind("@changeTime", changeTime)
+            .Bind("@sequence", sequence)
+            .ExecuteNonQuery();
         return sequence;
     }
+
+    private static StatusEntry Entry(System.Data.Common.DbDataReader reader) =>
+        new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4));
 
     /// <inheritdoc />
     public Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken) => _log.BoundsAsync(cancellationToken);

@@ -69,8 +69,16 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
     public IReadOnlySet<string> HeldAmong(WriteContext context, IReadOnlyCollection<string> evseIds)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.Query<string>("SELECT evse_id FROM maintenance_holds WHERE evse_id IN @evseIds", new { evseIds }, context.Transaction)
-            .ToHashSet(StringComparer.Ordinal);
+        var held = new HashSet<string>(StringComparer.Ordinal);
+        using var reader = context.Statement("SELECT evse_id FROM maintenance_holds WHERE evse_id IN (SELECT value FROM json_each(@evseIds))")
+            .Bind("@evseIds", SqlList.Of(evseIds))
+            .ExecuteReader();
+        while (reader.Read())
+        {
+            held.Add(reader.GetString(0));
+        }
+
+        return held;
     }
 
     /// <inheritdoc />

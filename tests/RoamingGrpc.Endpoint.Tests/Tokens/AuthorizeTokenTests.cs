@@ -33,6 +33,32 @@ public sealed class AuthorizeTokenTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task AuthorizeToken_DuplicatesInFlightAndAfterRestart_OneDecisionPerRequestId_ReusedIdRefused()
+    {
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
+        await IssueAsync(endpoints, Rfid("04A1B2C3"));
+        await IssueAsync(endpoints, Rfid("05A1B2C3"));
+        var client = Authorization(endpoints);
+        var request = Request("dup-1", "04A1B2C3");
+
+        // Eight copies at once: the decision is made once and every copy gets it, whether its record is still
+        // written behind or committed.
+        var copies = await Task.WhenAll(Enumerable.Range(0, 8).Select(async _ => await client.AuthorizeTokenAsync(request, deadline: Soon())));
+        var reused = await Assert.ThrowsAsync<RpcException>(async () => await client.AuthorizeTokenAsync(Request("dup-1", "05A1B2C3"), deadline: Soon()));
+
+        // A graceful stop commits the records still queued; the restarted CSP answers the retry from its database.
+        var port = endpoints.Csp.Url.Port;
+        await endpoints.Csp.DisposeAsync();
+        await endpoints.StartCspAsync($"127.0.0.1:{port}");
+        var afterRestart = await Authorization(endpoints).AuthorizeTokenAsync(request, deadline: Soon());
+
+        Assert.Equal(AuthorizationStatus.Allowed, copies[0].Status);
+        Assert.All(copies, copy => Assert.Equal(copies[0], copy));
+        Assert.Equal((StatusCode.AlreadyExists, "REQUEST_ID_REUSED"), (reused.StatusCode, ReasonOf(reused)));
+        Assert.Equal(copies[0], afterRestart);
+    }
+
+    [Fact]
     public async Task AuthorizeToken_BlockedExpiredAndContractMismatch_RefusedWithoutReference()
     {
         await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
