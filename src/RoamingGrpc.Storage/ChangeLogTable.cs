@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -6,9 +7,11 @@ namespace RoamingGrpc.Storage;
 /// <summary>
 /// The SQL every change log shares (a table with an AUTOINCREMENT <c>sequence</c> and a <c>log_time</c>, and its
 /// prune mark in <c>stream_state</c>). Table, stream and column names are constants of the owning store, never input.
+/// Log pages are what every open stream reads, so their rows are read with <paramref name="entry"/> (typed getters
+/// by ordinal, in the order of <paramref name="columns"/>) rather than mapped by name.
 /// </summary>
 /// <typeparam name="TEntry">The log's entry row.</typeparam>
-internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, string stream, string columns)
+internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, string stream, string columns, Func<DbDataReader, TEntry> entry)
     where TEntry : ILogEntry
 {
     /// <summary>See <see cref="IChangeLog{TEntry}.BoundsAsync"/>.</summary>
@@ -34,11 +37,17 @@ internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, s
                 using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: true);
                 var pruned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT pruned_through FROM stream_state WHERE stream = @stream", new { stream }, transaction, cancellationToken: ct)).ConfigureAwait(false);
-                var entries = (await connection.QueryAsync<TEntry>(new CommandDefinition(
-                    $"SELECT {columns} FROM {table} WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit",
-                    new { afterSequence, limit },
-                    transaction,
-                    cancellationToken: ct)).ConfigureAwait(false)).AsList();
+                await using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"SELECT {columns} FROM {table} WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit";
+                command.Bind("@afterSequence", afterSequence).Bind("@limit", limit);
+                var entries = new List<TEntry>(Math.Min(limit, 1024));
+                await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                while (reader.Read())
+                {
+                    entries.Add(entry(reader));
+                }
+
                 return (pruned, entries);
             },
             cancellationToken);

@@ -28,6 +28,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     where TEntry : ILogEntry
 {
     private const int PageSize = 500;
+    private static readonly WriteOptions BufferedWrite = new(WriteFlags.BufferHint);
     private readonly Queue<long> _inFlight = new();
     private readonly Lock _gate = new();
     private TaskCompletionSource _acked = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -77,7 +78,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         })).ConfigureAwait(false);
         if (start.Snapshot)
         {
-            cursor = await protocol.WriteSnapshotAsync(WriteAsync, cancellationToken).ConfigureAwait(false);
+            cursor = await protocol.WriteSnapshotAsync(message => WriteAsync(message), cancellationToken).ConfigureAwait(false);
         }
 
         _ackedSequence = cursor;
@@ -178,6 +179,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 // More pending than the window has room for: the consumer is behind, so only the newest entry per key
                 // of this page is sent (each carries complete state).
                 var newest = entries.Count == limit ? NewestPerKey(entries) : null;
+                var unflushed = default(TResponse);
                 if (entries.Count > 0)
                 {
                     Seen(entries[^1].Sequence);
@@ -198,7 +200,14 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                         continue;
                     }
 
-                    await WriteAsync(message).ConfigureAwait(false);
+                    // A page goes out in one flush: each event is written as the next one is ready, and the last
+                    // with a flush after the page (one message per event on the wire, not one TLS record each).
+                    if (unflushed is not null)
+                    {
+                        await WriteAsync(unflushed, flush: false).ConfigureAwait(false);
+                    }
+
+                    unflushed = message;
                     lock (_gate)
                     {
                         _inFlight.Enqueue(sequence);
@@ -206,6 +215,12 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                     }
 
                     sent++;
+                }
+
+                if (unflushed is not null)
+                {
+                    await WriteAsync(unflushed).ConfigureAwait(false);
+                    unflushed = default;
                 }
 
                 if (entries.Count > 0)
@@ -298,10 +313,12 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         }
     }
 
-    private async Task WriteAsync(TResponse response)
+    private async Task WriteAsync(TResponse response, bool flush = true)
     {
         try
         {
+            // BufferHint: Kestrel keeps the message in the response pipe until a write without it flushes.
+            responses.WriteOptions = flush ? null : BufferedWrite;
             await responses.WriteAsync(response, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidOperationException ex)

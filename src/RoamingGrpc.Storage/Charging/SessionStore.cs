@@ -13,7 +13,12 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
         "session_id AS SessionId, reading_no AS ReadingNo, measure_time AS MeasureTime, energy_kwh AS EnergyKwh, power_kw AS PowerKw, current_a AS CurrentA, state_of_charge AS StateOfCharge, activity AS Activity";
 
     private const string LogColumns = "sequence AS Sequence, provider AS Provider, session_id AS SessionId, kind AS Kind, payload AS Payload";
-    private readonly ChangeLogTable<ChargingInfoEntry> _log = new(database, "charging_info_log", "charging_info", LogColumns);
+    private readonly ChangeLogTable<ChargingInfoEntry> _log = new(
+        database,
+        "charging_info_log",
+        "charging_info",
+        LogColumns,
+        reader => new ChargingInfoEntry(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), (byte[])reader.GetValue(4)));
 
     /// <inheritdoc />
     public SessionRow? Find(WriteContext context, string sessionId)

@@ -6,7 +6,7 @@ namespace RoamingGrpc.Storage.Status;
 public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
 {
     private const string Columns = "sequence AS Sequence, evse_id AS EvseId, site_id AS SiteId, status AS Status, change_time AS ChangeTime";
-    private readonly ChangeLogTable<StatusEntry> _log = new(database, "evse_status_log", "evse_status", Columns);
+    private readonly ChangeLogTable<StatusEntry> _log = new(database, "evse_status_log", "evse_status", Columns, Entry);
 
     /// <inheritdoc />
     public StatusEntry? Current(WriteContext context, string evseId)
