@@ -62,6 +62,11 @@ internal static class BenchDriver
                 await using var json = await ServerProcess.StartAsync("json", root, serverCore).ConfigureAwait(false);
                 rows.AddRange(await StatusStreamAsync(root, sqlite, memory, json, notes).ConfigureAwait(false));
             }
+
+            if (Selected("scale"))
+            {
+                rows.AddRange(await DataScale.RunAsync(root, serverCore, Pairs, notes).ConfigureAwait(false));
+            }
         }
         finally
         {
@@ -71,7 +76,6 @@ internal static class BenchDriver
             }
         }
 
-        rows.Add(new ResultRow("5 Scale of data: cost per status event and per ListSites page, 1 000 000 vs 10 000 EVSEs", "not measured", "", [], "<= 1.2", _ => true));
         rows.Sort((a, b) => string.CompareOrdinal(a.Measure, b.Measure));
         notes.Insert(0, $"Load average (1/5/15 min) of the whole machine at start: {loadBefore}; at end: {LoadAverage()}. Other work shares these two cores, so pinning separates server from driver but not from the rest of the machine: read the spreads.");
         var table = Render(rows, notes, total.Elapsed);

@@ -40,12 +40,18 @@ internal static class BenchServer
                 services.AddSingleton<IEvseStatusStore, InMemoryStatusStore>();
             }),
             "json" => JsonBaseline(root),
+            _ when ScaleSeeder.EvsesOf(kind) is not null => Endpoint(BenchParties.Cso, BenchParties.Csp, root, kind, null),
             _ => throw new ArgumentException($"unknown server kind {kind}", nameof(kind)),
         };
         await app.StartAsync().ConfigureAwait(false);
         if (kind == "csp")
         {
             await SeedTokensAsync(app.Services).ConfigureAwait(false);
+        }
+
+        if (ScaleSeeder.EvsesOf(kind) is { } evses)
+        {
+            await ScaleSeeder.SeedAsync(app.Services, evses).ConfigureAwait(false);
         }
 
         var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
@@ -85,7 +91,11 @@ internal static class BenchServer
             Path.Combine(root, name + ".db"),
             $"Bench {self}",
             [(partner, null)]);
-        return RoamingEndpointHost.Build(null, settings, Logging, configureServices: services);
+
+        // The configuration's levels win over the logging builder's minimum: warnings and errors only, as the
+        // servers' logs are for diagnosing a run (the pushes to the driver's dead URL warn), not per-call output.
+        var overrides = new Dictionary<string, string?>(settings) { ["Logging:LogLevel:Default"] = "Warning" };
+        return RoamingEndpointHost.Build(null, overrides, Logging, configureServices: services);
     }
 
     // Warnings and errors only, to stderr (run.sh keeps it in a file): the pushes to the driver's dead URL warn.
@@ -94,7 +104,7 @@ internal static class BenchServer
         logging.ClearProviders();
         logging.AddSimpleConsole();
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(options => options.LogToStandardErrorThreshold = LogLevel.Trace);
-        logging.SetMinimumLevel(LogLevel.Error);
+        logging.SetMinimumLevel(LogLevel.Warning);
     }
 
     // 100 000 RFID tokens through the store's write path, 5 000 per write (one transaction each).

@@ -17,6 +17,16 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    /// <summary>CPU time the server process used so far (taskset execs the server in its own process).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<ServerProcess> StartAsync(string kind, string root, string core)
     {
         var self = Environment.ProcessPath ?? throw new InvalidOperationException("no process path");
@@ -56,7 +66,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             }
         };
         process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        // Generous: the scale servers seed up to a million EVSEs before READY, on a core other work shares.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token).ConfigureAwait(false) is { } line)
         {
             if (line.StartsWith("READY ", StringComparison.Ordinal))

@@ -4,9 +4,11 @@ namespace RoamingGrpc.Bench;
 
 /// <summary>
 /// Status changes for one target: each EVSE cycles through statuses, so every change differs from the one before
-/// and is applied. EVSE 0 is the marker, changed once at the end of a run.
+/// and is applied. EVSE 0 is the marker, changed once at the end of a run. The other EVSEs are visited in steps of
+/// <c>stride</c> (1: round robin; a stride coprime to their number visits each once per cycle, spread over the whole
+/// id range).
 /// </summary>
-internal sealed class StatusChanges(IReadOnlyList<string> evseIds)
+internal sealed class StatusChanges(IReadOnlyList<string> evseIds, int stride = 1)
 {
     private static readonly EvseStatus[] Cycle = [EvseStatus.Available, EvseStatus.Charging, EvseStatus.Reserved, EvseStatus.Outoforder];
     private readonly int[] _position = new int[evseIds.Count];
@@ -16,10 +18,10 @@ internal sealed class StatusChanges(IReadOnlyList<string> evseIds)
 
     public string Marker => evseIds[0];
 
-    /// <summary>The next change, round robin over the EVSEs other than the marker.</summary>
+    /// <summary>The next change, to the EVSE <c>stride</c> places after the last one (the marker left out).</summary>
     public (string EvseId, EvseStatus Status) Next()
     {
-        var index = 1 + (Interlocked.Increment(ref _next) % (evseIds.Count - 1));
+        var index = 1 + (int)((long)Interlocked.Increment(ref _next) * stride % (evseIds.Count - 1));
         var position = Interlocked.Increment(ref _position[index]);
         return (evseIds[index], Cycle[position % Cycle.Length]);
     }

@@ -34,18 +34,26 @@ internal sealed class StreamTarget : IAsyncDisposable
     /// <summary>The standing consumer (open from preparation to disposal).</summary>
     public StatusStreamConsumer Consumer => _consumer;
 
-    public static async Task<StreamTarget> PrepareAsync(string root, ServerProcess server, IReadOnlyList<string> evseIds)
+    /// <summary>
+    /// Publishes <see cref="BenchSites"/> through the back office (unless the server seeded its sites itself,
+    /// <paramref name="sitesSeeded"/>), registers the CSP and opens its consumer; changes go to <paramref name="evseIds"/>
+    /// with <paramref name="stride"/> (see <see cref="StatusChanges"/>).
+    /// </summary>
+    public static async Task<StreamTarget> PrepareAsync(string root, ServerProcess server, IReadOnlyList<string> evseIds, bool sitesSeeded = false, int stride = 1)
     {
         var backoffice = new CsoBackofficeService.CsoBackofficeServiceClient(
             BenchDriver.Channel(root, "cso-backoffice", BenchParties.CsoBackoffice, server.Url, BenchParties.Cso));
-        foreach (var site in BenchSites.Create())
+        if (!sitesSeeded)
         {
-            await backoffice.UpsertSiteAsync(new UpsertSiteRequest { RequestId = Guid.NewGuid().ToString(), Site = site }).ConfigureAwait(false);
+            foreach (var site in BenchSites.Create())
+            {
+                await backoffice.UpsertSiteAsync(new UpsertSiteRequest { RequestId = Guid.NewGuid().ToString(), Site = site }).ConfigureAwait(false);
+            }
         }
 
         var channel = BenchDriver.Channel(root, "csp", BenchParties.Csp, server.Url, BenchParties.Cso);
         await BenchDriver.HandshakeAsync(channel, BenchParties.Csp, Role.Csp, UseCase.PlatformAuthentication, UseCase.EvseStatus).ConfigureAwait(false);
-        var changes = new StatusChanges(evseIds);
+        var changes = new StatusChanges(evseIds, stride);
         var consumer = await StatusStreamConsumer.OpenAsync(channel, changes.Marker).ConfigureAwait(false);
         return new StreamTarget(backoffice, channel, consumer, changes);
     }
