@@ -16,6 +16,7 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
     }.ToString();
 
     private readonly int _busyTimeoutMs = (int)options.Value.BusyTimeout.TotalMilliseconds;
+    private readonly int _writerCacheKib = Math.Max(2, options.Value.WriterCacheMegabytes) * 1024;
 
     /// <summary>
     /// Opens a pooled connection for reading only (<see cref="IDatabase.ReadAsync{T}"/>): none of the writer's
@@ -29,14 +30,17 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
         return connection;
     }
 
-    /// <summary>Opens a connection with foreign keys on, the busy timeout and <c>synchronous=NORMAL</c> (WAL).</summary>
+    /// <summary>
+    /// Opens a connection with foreign keys on, the busy timeout, <c>synchronous=NORMAL</c> (WAL) and the writer's
+    /// page cache (<see cref="StorageOptions.WriterCacheMegabytes"/>).
+    /// </summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
         pragma.CommandText =
-            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL;";
+            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{_writerCacheKib};";
         pragma.ExecuteNonQuery();
         return connection;
     }

@@ -11,4 +11,11 @@ public sealed class StorageOptions
 
     /// <summary>The most queued writes the single writer commits in one transaction.</summary>
     public int MaxWriteBatch { get; set; } = 256;
+
+    /// <summary>
+    /// Page cache of the writer's connection, in MiB (SQLite's own default is 2 MiB). Every status report looks up
+    /// and updates index pages spread over the whole EVSE table, so with a national network (a million EVSEs) a
+    /// small cache turns those lookups into reads from the OS.
+    /// </summary>
+    public int WriterCacheMegabytes { get; set; } = 64;
 }

@@ -55,12 +55,12 @@ public sealed class SdrStore(IDatabase database) : ISdrStore
         var sql = query.UpdatedSince is null
             ? $"""
                SELECT {Columns} FROM sdrs
-               WHERE provider = @Provider{filters} AND (@AfterSdrId IS NULL OR sdr_id > @AfterSdrId)
+               WHERE provider = @Provider{filters} AND sdr_id > COALESCE(@AfterSdrId, '')
                ORDER BY sdr_id LIMIT @Limit
                """
             : $"""
                SELECT {Columns} FROM sdrs
-               WHERE provider = @Provider{filters} AND update_time >= @UpdatedSince AND (@AfterChangeSeq IS NULL OR change_seq > @AfterChangeSeq)
+               WHERE provider = @Provider{filters} AND update_time >= @UpdatedSince AND change_seq > COALESCE(@AfterChangeSeq, -1)
                ORDER BY change_seq LIMIT @Limit
                """;
         return database.ReadAsync<IReadOnlyList<SdrRow>>(

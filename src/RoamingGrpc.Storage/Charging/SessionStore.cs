@@ -112,12 +112,12 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
         var sql = query.UpdatedSince is null
             ? $"""
                SELECT {Columns} FROM sessions
-               WHERE provider = @Provider {states} AND (@AfterSessionId IS NULL OR session_id > @AfterSessionId)
+               WHERE provider = @Provider {states} AND session_id > COALESCE(@AfterSessionId, '')
                ORDER BY session_id LIMIT @Limit
                """
             : $"""
                SELECT {Columns} FROM sessions
-               WHERE provider = @Provider {states} AND update_time >= @UpdatedSince AND (@AfterChangeSeq IS NULL OR change_seq > @AfterChangeSeq)
+               WHERE provider = @Provider {states} AND update_time >= @UpdatedSince AND change_seq > COALESCE(@AfterChangeSeq, -1)
                ORDER BY change_seq LIMIT @Limit
                """;
         return database.ReadAsync<IReadOnlyList<SessionRow>>(

@@ -58,12 +58,12 @@ public sealed class ReservationStore(IDatabase database) : IReservationStore
         var sql = query.UpdatedSince is null
             ? $"""
                SELECT {Columns} FROM reservations
-               WHERE provider = @Provider {states} AND (@AfterReservationId IS NULL OR reservation_id > @AfterReservationId)
+               WHERE provider = @Provider {states} AND reservation_id > COALESCE(@AfterReservationId, '')
                ORDER BY reservation_id LIMIT @Limit
                """
             : $"""
                SELECT {Columns} FROM reservations
-               WHERE provider = @Provider {states} AND update_time >= @UpdatedSince AND (@AfterChangeSeq IS NULL OR change_seq > @AfterChangeSeq)
+               WHERE provider = @Provider {states} AND update_time >= @UpdatedSince AND change_seq > COALESCE(@AfterChangeSeq, -1)
                ORDER BY change_seq LIMIT @Limit
                """;
         return database.ReadAsync<IReadOnlyList<ReservationRow>>(

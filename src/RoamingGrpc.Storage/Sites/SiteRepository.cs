@@ -34,7 +34,7 @@ public sealed class SiteRepository(IDatabase database) : ISiteRepository
                SELECT {Columns} FROM sites
                WHERE removed = 0
                  AND (@CountryCode IS NULL OR country_code = @CountryCode)
-                 AND (@AfterSiteId IS NULL OR site_id > @AfterSiteId)
+                 AND site_id > COALESCE(@AfterSiteId, '')
                ORDER BY site_id
                LIMIT @Limit
                """
@@ -42,7 +42,7 @@ public sealed class SiteRepository(IDatabase database) : ISiteRepository
                SELECT {Columns} FROM sites
                WHERE update_time >= @UpdatedSince
                  AND (@CountryCode IS NULL OR country_code = @CountryCode)
-                 AND (@AfterChangeSeq IS NULL OR change_seq > @AfterChangeSeq)
+                 AND change_seq > COALESCE(@AfterChangeSeq, -1)
                ORDER BY change_seq
                LIMIT @Limit
                """;

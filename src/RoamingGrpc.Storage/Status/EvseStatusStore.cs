@@ -90,7 +90,7 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
                 var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COALESCE(MAX(sequence), 0) FROM evse_status", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
                 var statuses = (await connection.QueryAsync<StatusEntry>(new CommandDefinition(
-                    $"SELECT {Columns} FROM evse_status WHERE (@afterEvseId IS NULL OR evse_id > @afterEvseId) ORDER BY evse_id LIMIT @limit",
+                    $"SELECT {Columns} FROM evse_status WHERE evse_id > COALESCE(@afterEvseId, '') ORDER BY evse_id LIMIT @limit",
                     new { afterEvseId, limit },
                     transaction,
                     cancellationToken: ct)).ConfigureAwait(false)).AsList();

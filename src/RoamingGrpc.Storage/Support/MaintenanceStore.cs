@@ -131,7 +131,7 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
             WHERE (CASE WHEN @UpdatedSince IS NULL THEN (n.state IN (1, 2) OR @IncludeEnded = 1) ELSE n.update_time >= @UpdatedSince END)
               AND (@SiteId IS NULL OR EXISTS (SELECT 1 FROM maintenance_targets t WHERE t.notice_id = n.notice_id AND t.site_id = @SiteId))
               AND (@EvseId IS NULL OR EXISTS (SELECT 1 FROM maintenance_targets t WHERE t.notice_id = n.notice_id AND t.evse_id = @EvseId))
-              AND (@AfterChangeSeq IS NULL OR n.change_seq > @AfterChangeSeq)
+              AND n.change_seq > COALESCE(@AfterChangeSeq, -1)
             ORDER BY n.change_seq
             LIMIT @Limit
             """;

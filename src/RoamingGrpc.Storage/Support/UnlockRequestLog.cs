@@ -48,7 +48,7 @@ public sealed class UnlockRequestLog(IDatabase database) : IUnlockRequestLog
             WHERE (@Provider IS NULL OR provider = @Provider)
               AND (@EvseId IS NULL OR evse_id = @EvseId)
               AND (@RequestedSince IS NULL OR request_time >= @RequestedSince)
-              AND (@BeforeAuditId IS NULL OR audit_id < @BeforeAuditId)
+              AND audit_id < COALESCE(@BeforeAuditId, 9223372036854775807)
             ORDER BY audit_id DESC
             LIMIT @Limit
             """;

@@ -23,13 +23,13 @@ public sealed class TariffRepository(IDatabase database) : ITariffRepository
             ? $"""
                SELECT {Columns} FROM tariffs
                WHERE removed = 0 AND (target_provider IS NULL OR target_provider = @Provider)
-                 AND (@AfterTariffId IS NULL OR tariff_id > @AfterTariffId)
+                 AND tariff_id > COALESCE(@AfterTariffId, '')
                ORDER BY tariff_id LIMIT @Limit
                """
             : $"""
                SELECT {Columns} FROM tariffs
                WHERE update_time >= @UpdatedSince AND (target_provider IS NULL OR target_provider = @Provider)
-                 AND (@AfterChangeSeq IS NULL OR change_seq > @AfterChangeSeq)
+                 AND change_seq > COALESCE(@AfterChangeSeq, -1)
                ORDER BY change_seq LIMIT @Limit
                """;
         return database.ReadAsync<IReadOnlyList<TariffRow>>(
