@@ -7,7 +7,7 @@ namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
 /// A periodic housekeeping job of a CSO endpoint (command timeouts, reservation expiry, maintenance times, log
-/// pruning): runs <see cref="SweepAsync"/> every <see cref="Interval"/> on the endpoint's clock. Its due times live in
+/// pruning), or of every endpoint when <see cref="EveryRole"/>: runs <see cref="SweepAsync"/> every <see cref="Interval"/> on the endpoint's clock. Its due times live in
 /// the database, so a failed round (storage busy or unavailable) is logged and simply repeated at the next interval.
 /// </summary>
 internal abstract partial class CsoSweep(EndpointSettings endpoint, TimeProvider clock, ILogger logger) : BackgroundService
@@ -24,12 +24,15 @@ internal abstract partial class CsoSweep(EndpointSettings endpoint, TimeProvider
     /// <summary>What the job does, for the failure log (e.g. "expiring reservations").</summary>
     protected abstract string Job { get; }
 
+    /// <summary>True for a job that both roles run (the request log); CSO-only otherwise.</summary>
+    protected virtual bool EveryRole => false;
+
     /// <summary>One round.</summary>
     protected abstract Task SweepAsync(CancellationToken cancellationToken);
 
     protected sealed override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (endpoint.Identity.Role != PartyRole.Cso)
+        if (endpoint.Identity.Role != PartyRole.Cso && !EveryRole)
         {
             return;
         }

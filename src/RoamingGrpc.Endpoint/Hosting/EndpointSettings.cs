@@ -104,6 +104,11 @@ public sealed record EndpointSettings(
             problems.Add($"Roaming:Support:MaintenanceSweepInterval must be positive (was {options.Support.MaintenanceSweepInterval}).");
         }
 
+        if (options.Requests.Retention <= TimeSpan.Zero || options.Requests.PruneInterval <= TimeSpan.Zero)
+        {
+            problems.Add($"Roaming:Requests Retention and PruneInterval must be positive (was {options.Requests.Retention} and {options.Requests.PruneInterval}).");
+        }
+
         if (options.Reservations.MaxDuration <= TimeSpan.Zero || options.Reservations.MaxDuration > ReservationOptions.LongestMaxDuration)
         {
             problems.Add($"Roaming:Reservations:MaxDuration must be more than 0 and at most {ReservationOptions.LongestMaxDuration.TotalHours:0} h (was {options.Reservations.MaxDuration}).");

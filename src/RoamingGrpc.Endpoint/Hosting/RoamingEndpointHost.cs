@@ -171,6 +171,7 @@ public static class RoamingEndpointHost
         services.AddSingleton<StatusSubscriber>();
         services.AddHostedService(provider => provider.GetRequiredService<StatusSubscriber>());
         services.AddHostedService<ChangeLogPruner>();
+        services.AddHostedService<RequestLogPruner>();
         services.AddSingleton<ChargingFeeds>();
         services.AddSingleton<SessionRecorder>();
         services.AddSingleton<SessionBilling>();

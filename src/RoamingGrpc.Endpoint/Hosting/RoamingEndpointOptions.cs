@@ -49,6 +49,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>How outbound handshakes are retried.</summary>
     public HandshakeOptions Handshake { get; set; } = new();
 
+    /// <summary>How long request ids are remembered (idempotent retries).</summary>
+    public RequestOptions Requests { get; set; } = new();
+
     /// <summary>Resumable stream settings.</summary>
     public StreamOptions Streams { get; set; } = new();
 

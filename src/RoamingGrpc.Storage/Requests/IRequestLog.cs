@@ -14,4 +14,10 @@ public interface IRequestLog
 
     /// <summary>Records that <paramref name="key"/> was processed with this request hash and response.</summary>
     void Add(WriteContext context, RequestKey key, LoggedRequest request, DateTimeOffset now);
+
+    /// <summary>
+    /// Forgets at most <paramref name="limit"/> requests recorded before <paramref name="before"/> (one write);
+    /// returns how many were removed. A retry of a forgotten request id is processed as a new request.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }

@@ -54,4 +54,16 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
             .Bind("@now", now.ToUnixTimeMilliseconds())
             .ExecuteNonQuery();
     }
+
+    /// <inheritdoc />
+    public Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        database.WriteAsync(
+            context => context.Connection.Execute(
+                """
+                DELETE FROM request_log WHERE rowid IN
+                    (SELECT rowid FROM request_log WHERE create_time < @before ORDER BY create_time LIMIT @limit)
+                """,
+                new { before = before.ToUnixTimeMilliseconds(), limit },
+                context.Transaction),
+            cancellationToken);
 }

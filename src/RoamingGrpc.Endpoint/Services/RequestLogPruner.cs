@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoamingGrpc.Endpoint.Hosting;
+using RoamingGrpc.Storage.Requests;
+
+namespace RoamingGrpc.Endpoint.Services;
+
+/// <summary>
+/// Forgets request ids older than <c>Roaming:Requests:Retention</c> on every endpoint (every AuthorizeToken and every
+/// mutating call adds one). Removes them a bounded chunk per write, so the single writer keeps serving between chunks.
+/// </summary>
+internal sealed partial class RequestLogPruner(
+    IRequestLog requests,
+    EndpointSettings endpoint,
+    IOptions<RoamingEndpointOptions> options,
+    TimeProvider clock,
+    ILogger<RequestLogPruner> logger) : CsoSweep(endpoint, clock, logger)
+{
+    /// <summary>Most request records removed in one write.</summary>
+    public const int Chunk = 5_000;
+
+    protected override bool EveryRole => true;
+
+    protected override TimeSpan Interval => options.Value.Requests.PruneInterval;
+
+    protected override string Job => "Pruning the request log";
+
+    protected override async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var retention = options.Value.Requests.Retention;
+        var before = Clock.GetUtcNow() - retention;
+        var total = 0;
+        int removed;
+        do
+        {
+            removed = await requests.PruneAsync(before, Chunk, cancellationToken).ConfigureAwait(false);
+            total += removed;
+        }
+        while (removed == Chunk && !cancellationToken.IsCancellationRequested);
+
+        if (total > 0)
+        {
+            Log.Pruned(Logger, total, retention);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Forgot {Count} request ids older than {Retention}")]
+        public static partial void Pruned(ILogger logger, int count, TimeSpan retention);
+    }
+}
