@@ -157,6 +157,7 @@ public static class RoamingEndpointHost
         services.AddSingleton<CallerAuthorizer>();
         services.AddSingleton<IdempotentWriter>();
         services.AddSingleton<IdempotentDecisions>();
+        services.AddHostedService(provider => provider.GetRequiredService<IdempotentDecisions>());
         services.AddSingleton<PartnerHandshaker>();
         services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());
         services.AddHostedService(provider => provider.GetRequiredService<PartnerHandshaker>());

@@ -18,7 +18,7 @@ namespace RoamingGrpc.Endpoint.Services;
 /// <summary>
 /// UC4-1 and the pull side of UC4-2, hosted by the home-CSP for registered CSOs. AuthorizeToken decides from the
 /// CSP's own token record (blocked, expired, contract or contract certificate not matching, else allowed with a
-/// fresh authorization reference), once per request id: a retry gets the same decision and reference. ListTokens
+/// fresh authorization reference), once per request id: a retry within IdempotentDecisions.Window gets the same decision and reference. ListTokens
 /// serves the whole list by (type, uid) or the changes since a list version in change order, tombstones included,
 /// with uids in clear or hashed under the caller's own salt.
 /// </summary>

@@ -9,11 +9,11 @@ public interface IRequestLog
     /// <summary>The earlier processing of <paramref name="key"/>, or null.</summary>
     LoggedRequest? Find(WriteContext context, RequestKey key);
 
-    /// <summary>The earlier processing of <paramref name="key"/> as committed, read off the writer; null if none.</summary>
-    Task<LoggedRequest?> FindAsync(RequestKey key, CancellationToken cancellationToken);
-
     /// <summary>Records that <paramref name="key"/> was processed with this request hash and response.</summary>
     void Add(WriteContext context, RequestKey key, LoggedRequest request, DateTimeOffset now);
+
+    /// <summary>The requests to <paramref name="method"/> recorded at or after <paramref name="since"/>, with their record times.</summary>
+    Task<IReadOnlyList<(RequestKey Key, LoggedRequest Request, DateTimeOffset Time)>> RecentAsync(string method, DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
     /// Forgets at most <paramref name="limit"/> requests recorded before <paramref name="before"/> (one write);

@@ -7,7 +7,7 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
 {
     private const string FindSql =
         """
-        SELECT request_hash AS RequestHash, response AS Response
+        SELECT request_hash, response
         FROM request_log
         WHERE caller = @caller AND method = @method AND request_id = @requestId
         """;
@@ -23,16 +23,6 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
             .Bind("@requestId", key.RequestId)
             .ExecuteReader();
         return reader.Read() ? new LoggedRequest((byte[])reader.GetValue(0), (byte[])reader.GetValue(1)) : null;
-    }
-
-    /// <inheritdoc />
-    public Task<LoggedRequest?> FindAsync(RequestKey key, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        return database.ReadAsync(
-            (connection, ct) => connection.QuerySingleOrDefaultAsync<LoggedRequest>(new CommandDefinition(
-                FindSql, new { caller = key.Caller, method = key.Method, requestId = key.RequestId }, cancellationToken: ct)),
-            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -54,6 +44,22 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
             .Bind("@now", now.ToUnixTimeMilliseconds())
             .ExecuteNonQuery();
     }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<(RequestKey Key, LoggedRequest Request, DateTimeOffset Time)>> RecentAsync(string method, DateTimeOffset since, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<(RequestKey, LoggedRequest, DateTimeOffset)>>(
+            async (connection, ct) =>
+            {
+                var rows = await connection.QueryAsync<(string Caller, string RequestId, byte[] RequestHash, byte[] Response, long CreateTime)>(new CommandDefinition(
+                    "SELECT caller, request_id, request_hash, response, create_time FROM request_log WHERE create_time >= @since AND method = @method ORDER BY create_time",
+                    new { since = since.ToUnixTimeMilliseconds(), method },
+                    cancellationToken: ct)).ConfigureAwait(false);
+                return [.. rows.Select(row => (
+                    new RequestKey(row.Caller, method, row.RequestId),
+                    new LoggedRequest(row.RequestHash, row.Response),
+                    DateTimeOffset.FromUnixTimeMilliseconds(row.CreateTime)))];
+            },
+            cancellationToken);
 
     /// <inheritdoc />
     public Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>

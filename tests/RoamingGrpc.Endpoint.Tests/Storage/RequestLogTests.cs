@@ -21,7 +21,7 @@ public sealed class RequestLogTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PruneAsync_RecordsOlderThanTheCutoff_RemovedOldestFirstInChunksNewerKept()
+    public async Task PruneAsync_RecordsOlderThanTheCutoff_RemovedOldestFirstInChunks_RecentAsyncListsWhatIsLeft()
     {
         var ages = new[] { 10, 9, 8, 1 };
         foreach (var days in ages)
@@ -29,19 +29,17 @@ public sealed class RequestLogTests : IAsyncLifetime
             await _database.WriteAsync(context => { _log.Add(context, Key(days), Record(days), Now.AddDays(-days)); return 0; }, CancellationToken.None);
         }
 
+        var lastTwoDays = await RequestIdsAsync(Now.AddDays(-2));
         var first = await _log.PruneAsync(Now.AddDays(-7), 2, CancellationToken.None);
-        var eightAfterFirstChunk = await _log.FindAsync(Key(8), CancellationToken.None);
-        var tenAfterFirstChunk = await _log.FindAsync(Key(10), CancellationToken.None);
+        var afterFirstChunk = await RequestIdsAsync(Now.AddDays(-30));
         var second = await _log.PruneAsync(Now.AddDays(-7), 2, CancellationToken.None);
         var third = await _log.PruneAsync(Now.AddDays(-7), 2, CancellationToken.None);
-        var recent = await _log.FindAsync(Key(1), CancellationToken.None);
-        var eight = await _log.FindAsync(Key(8), CancellationToken.None);
+        var kept = await _log.RecentAsync(Method, Now.AddDays(-30), CancellationToken.None);
 
+        Assert.Equal(["request-1"], lastTwoDays);
         Assert.Equal((2, 1, 0), (first, second, third));
-        Assert.NotNull(eightAfterFirstChunk);
-        Assert.Null(tenAfterFirstChunk);
-        Assert.Null(eight);
-        Assert.Equal(Record(1).Response, recent!.Response);
+        Assert.Equal(["request-8", "request-1"], afterFirstChunk);
+        Assert.Equal((Key(1), Convert.ToHexString(Record(1).Response), Now.AddDays(-1)), (kept.Single().Key, Convert.ToHexString(kept.Single().Request.Response), kept.Single().Time));
     }
 
     public async Task DisposeAsync()
@@ -57,7 +55,12 @@ public sealed class RequestLogTests : IAsyncLifetime
         return new SqliteDatabase(new SqliteConnectionFactory(options), options, NullLogger<SqliteDatabase>.Instance);
     }
 
-    private static RequestKey Key(int days) => new("cso:DE*ABC", "/roaming.v1.AuthorizationService/AuthorizeToken", $"request-{days}");
+    private const string Method = "/roaming.v1.AuthorizationService/AuthorizeToken";
+
+    private async Task<List<string>> RequestIdsAsync(DateTimeOffset since) =>
+        [.. (await _log.RecentAsync(Method, since, CancellationToken.None)).Select(recent => recent.Key.RequestId)];
+
+    private static RequestKey Key(int days) => new("cso:DE*ABC", Method, $"request-{days}");
 
     private static LoggedRequest Record(int days) => new([(byte)days], [(byte)days, 1]);
 }

@@ -28,7 +28,9 @@ public sealed class TokenAuthorizerTests(ITestOutputHelper output)
         Assert.True(Guid.TryParse(decision.AuthorizationReference, out _));
         Assert.Equal(issued, decision.Token);
         Assert.Equal(decision.AuthorizationReference, retried.AuthorizationReference);
-        Assert.Contains("online-1", DatabaseSnapshot.Requests(endpoints.Csp.Database), StringComparison.Ordinal);
+        // The CSP records the decision behind the answer (IdempotentDecisions.FlushDelay).
+        await TwoEndpoints.WaitUntilAsync(
+            () => DatabaseSnapshot.Requests(endpoints.Csp.Database).Contains("online-1", StringComparison.Ordinal), Deadline, "the CSP recorded the authorization");
         Assert.Contains(endpoints.Cso.Log.Lines, line => line.Contains("Rfid token ...B2C3 at DE*ABC*E1*1: Allowed, answered online by DE-8EO", StringComparison.Ordinal));
         Assert.DoesNotContain(endpoints.Cso.Log.Lines, line => line.Contains("04A1B2C3", StringComparison.Ordinal));
     }
