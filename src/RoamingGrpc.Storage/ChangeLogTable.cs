@@ -37,10 +37,11 @@ internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, s
                 using var transaction = ((SqliteConnection)connection).BeginTransaction(deferred: true);
                 var pruned = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT pruned_through FROM stream_state WHERE stream = @stream", new { stream }, transaction, cancellationToken: ct)).ConfigureAwait(false);
-                await using var command = connection.CreateCommand();
+                await using var command = ((SqliteConnection)connection).CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = $"SELECT {columns} FROM {table} WHERE sequence > @afterSequence ORDER BY sequence LIMIT @limit";
-                command.Bind("@afterSequence", afterSequence).Bind("@limit", limit);
+                command.Parameters.AddWithValue("@afterSequence", afterSequence);
+                command.Parameters.AddWithValue("@limit", limit);
                 var entries = new List<TEntry>(Math.Min(limit, 1024));
                 await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
                 while (reader.Read())

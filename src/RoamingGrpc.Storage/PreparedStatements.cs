@@ -2,36 +2,30 @@ using Microsoft.Data.Sqlite;
 
 namespace RoamingGrpc.Storage;
 
-/// <summary>
-/// The writer connection's prepared statements, kept for the connection's lifetime. Microsoft.Data.Sqlite prepares
-/// a command's SQL once and reuses the compiled statement on every execution of the same command, so the hot
-/// statements of the write path are compiled once per process instead of once per call.
-/// </summary>
+/// <summary>The writer connection's <see cref="PreparedStatement"/>s, compiled on first use and kept for the connection's lifetime.</summary>
 internal sealed class PreparedStatements(SqliteConnection connection) : IDisposable
 {
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PreparedStatement> _statements = new(StringComparer.Ordinal);
 
-    /// <summary>The command for <paramref name="sql"/> in <paramref name="transaction"/>, with the parameters it had.</summary>
-    public SqliteCommand Get(string sql, SqliteTransaction transaction)
+    /// <summary>The statement for <paramref name="sql"/>.</summary>
+    public PreparedStatement Get(string sql)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        if (!_statements.TryGetValue(sql, out var statement))
         {
-            command = connection.CreateCommand();
-            command.CommandText = sql;
-            _commands.Add(sql, command);
+            statement = new PreparedStatement(connection.Handle!, sql);
+            _statements.Add(sql, statement);
         }
 
-        command.Transaction = transaction;
-        return command;
+        return statement;
     }
 
     public void Dispose()
     {
-        foreach (var command in _commands.Values)
+        foreach (var statement in _statements.Values)
         {
-            command.Dispose();
+            statement.Release();
         }
 
-        _commands.Clear();
+        _statements.Clear();
     }
 }

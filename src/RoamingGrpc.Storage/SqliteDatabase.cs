@@ -160,13 +160,13 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             {
                 // One savepoint name serves every unit: each is released (or rolled back to and released) before
                 // the next starts, so the three statements are prepared once.
-                context.Statement("SAVEPOINT unit").ExecuteNonQuery();
+                Run(context, "SAVEPOINT unit");
                 if (!work.Execute(context))
                 {
-                    context.Statement("ROLLBACK TO unit").ExecuteNonQuery();
+                    Run(context, "ROLLBACK TO unit");
                 }
 
-                context.Statement("RELEASE unit").ExecuteNonQuery();
+                Run(context, "RELEASE unit");
             }
 
             transaction.Commit();
@@ -190,6 +190,12 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
         {
             item.Complete();
         }
+    }
+
+    private static void Run(WriteContext context, string sql)
+    {
+        using var statement = context.Statement(sql);
+        statement.Run();
     }
 
     private static partial class Log

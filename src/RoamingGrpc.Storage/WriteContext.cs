@@ -25,9 +25,9 @@ public sealed class WriteContext
     public DbTransaction Transaction { get; }
 
     /// <summary>
-    /// The writer's prepared command for <paramref name="sql"/> (a constant of the calling store, never built from
-    /// input), compiled on first use and reused afterwards: for the statements that run once per change or per call.
-    /// Set its parameters with <see cref="StatementParameters.Bind"/>; values of an earlier use stay until re-bound.
+    /// The writer's compiled statement for <paramref name="sql"/> (a constant of the calling store, never built from
+    /// input), for the statements that run once per change or per call: bind by position, step, and dispose (which
+    /// resets it). It runs in this unit's transaction, on the writer's connection.
     /// </summary>
-    public DbCommand Statement(string sql) => _statements.Get(sql, (SqliteTransaction)Transaction);
+    public PreparedStatement Statement(string sql) => _statements.Get(sql);
 }

@@ -9,7 +9,7 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
         """
         SELECT request_hash, response
         FROM request_log
-        WHERE caller = @caller AND method = @method AND request_id = @requestId
+        WHERE caller = ?1 AND method = ?2 AND request_id = ?3
         """;
 
     /// <inheritdoc />
@@ -17,12 +17,8 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
-        using var reader = context.Statement(FindSql)
-            .Bind("@caller", key.Caller)
-            .Bind("@method", key.Method)
-            .Bind("@requestId", key.RequestId)
-            .ExecuteReader();
-        return reader.Read() ? new LoggedRequest((byte[])reader.GetValue(0), (byte[])reader.GetValue(1)) : null;
+        using var statement = context.Statement(FindSql).Text(1, key.Caller).Text(2, key.Method).Text(3, key.RequestId);
+        return statement.Step() ? new LoggedRequest(statement.BlobAt(0), statement.BlobAt(1)) : null;
     }
 
     /// <inheritdoc />
@@ -31,18 +27,13 @@ public sealed class RequestLog(IDatabase database) : IRequestLog
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(request);
-        context.Statement(
+        using var statement = context.Statement(
             """
             INSERT INTO request_log (caller, method, request_id, request_hash, response, create_time)
-            VALUES (@caller, @method, @requestId, @requestHash, @response, @now)
-            """)
-            .Bind("@caller", key.Caller)
-            .Bind("@method", key.Method)
-            .Bind("@requestId", key.RequestId)
-            .Bind("@requestHash", request.RequestHash)
-            .Bind("@response", request.Response)
-            .Bind("@now", now.ToUnixTimeMilliseconds())
-            .ExecuteNonQuery();
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            """);
+        statement.Text(1, key.Caller).Text(2, key.Method).Text(3, key.RequestId).Blob(4, request.RequestHash).Blob(5, request.Response)
+            .Number(6, now.ToUnixTimeMilliseconds()).Run();
     }
 
     /// <inheritdoc />

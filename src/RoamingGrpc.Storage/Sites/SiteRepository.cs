@@ -70,12 +70,11 @@ public sealed class SiteRepository(IDatabase database) : ISiteRepository
     {
         ArgumentNullException.ThrowIfNull(context);
         var sites = new Dictionary<string, string>(evseIds.Count, StringComparer.Ordinal);
-        using var reader = context.Statement("SELECT evse_id, site_id FROM site_evses WHERE evse_id IN (SELECT value FROM json_each(@evseIds))")
-            .Bind("@evseIds", SqlList.Of(evseIds))
-            .ExecuteReader();
-        while (reader.Read())
+        using var statement = context.Statement("SELECT evse_id, site_id FROM site_evses WHERE evse_id IN (SELECT value FROM json_each(?1))")
+            .Text(1, SqlList.Of(evseIds));
+        while (statement.Step())
         {
-            sites[reader.GetString(0)] = reader.GetString(1);
+            sites[statement.TextAt(0)] = statement.TextAt(1);
         }
 
         return sites;

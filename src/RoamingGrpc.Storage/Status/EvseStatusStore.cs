@@ -12,8 +12,8 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     public StatusEntry? Current(WriteContext context, string evseId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        using var reader = context.Statement($"SELECT {Columns} FROM evse_status WHERE evse_id = @evseId").Bind("@evseId", evseId).ExecuteReader();
-        return reader.Read() ? Entry(reader) : null;
+        using var statement = context.Statement($"SELECT {Columns} FROM evse_status WHERE evse_id = ?1").Text(1, evseId);
+        return statement.Step() ? Entry(statement) : null;
     }
 
     /// <inheritdoc />
@@ -21,12 +21,11 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     {
         ArgumentNullException.ThrowIfNull(context);
         var current = new Dictionary<string, StatusEntry>(evseIds.Count, StringComparer.Ordinal);
-        using var reader = context.Statement($"SELECT {Columns} FROM evse_status WHERE evse_id IN (SELECT value FROM json_each(@evseIds))")
-            .Bind("@evseIds", SqlList.Of(evseIds))
-            .ExecuteReader();
-        while (reader.Read())
+        using var statement = context.Statement($"SELECT {Columns} FROM evse_status WHERE evse_id IN (SELECT value FROM json_each(?1))")
+            .Text(1, SqlList.Of(evseIds));
+        while (statement.Step())
         {
-            var entry = Entry(reader);
+            var entry = Entry(statement);
             current[entry.EvseId] = entry;
         }
 
@@ -38,33 +37,31 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     {
         ArgumentNullException.ThrowIfNull(context);
 
-        // Once per applied change: both statements are the writer's prepared ones.
-        var sequence = (long)context.Statement(
+        // Once per applied change: both are the writer's compiled statements.
+        long sequence;
+        using (var insert = context.Statement(
             """
-            INSERT INTO evse_status_log (evse_id, site_id, status, change_time, log_time)
-            VALUES (@evseId, @siteId, @status, @changeTime, @now)
+            INSERT INTO evse_status_log (evse_id, site_id, status, change_time, log_time) VALUES (?1, ?2, ?3, ?4, ?5)
             RETURNING sequence
-            """)
-            .Bind("@evseId", evseId)
-            .Bind("@siteId", siteId)
-            .Bind("@status", status)
-            .Bind("@changeTime", changeTime)
-            .Bind("@now", now.ToUnixTimeMilliseconds())
-            .ExecuteScalar()!;
-        context.Statement(
+            """))
+        {
+            insert.Text(1, evseId).Text(2, siteId).Number(3, status).Number(4, changeTime).Number(5, now.ToUnixTimeMilliseconds()).Step();
+            sequence = insert.NumberAt(0);
+            insert.Run();
+        }
+
+        using var upsert = context.Statement(
             """
-            INSERT INTO evse_status (evse_id, site_id, status, change_time, sequence) VALUES (@evseId, @siteId, @status, @changeTime, @sequence)
+            INSERT INTO evse_status (evse_id, site_id, status, change_time, sequence) VALUES (?1, ?2, ?3, ?4, ?5)
             ON CONFLICT (evse_id) DO UPDATE SET site_id = excluded.site_id, status = excluded.status,
                 change_time = excluded.change_time, sequence = excluded.sequence
-            """)
-            .Bind("@evseId", evseId)
-            .Bind("@siteId", siteId)
-            .Bind("@status", status)
-            .Bind("@changeTime", changeTime)
-            .Bind("@sequence", sequence)
-            .ExecuteNonQuery();
+            """);
+        upsert.Text(1, evseId).Text(2, siteId).Number(3, status).Number(4, changeTime).Number(5, sequence).Run();
         return sequence;
     }
+
+    private static StatusEntry Entry(PreparedStatement row) =>
+        new(row.NumberAt(0), row.TextAt(1), row.TextAt(2), row.NumberAt(3), row.NumberAt(4));
 
     private static StatusEntry Entry(System.Data.Common.DbDataReader reader) =>
         new(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4));

@@ -70,12 +70,11 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
     {
         ArgumentNullException.ThrowIfNull(context);
         var held = new HashSet<string>(StringComparer.Ordinal);
-        using var reader = context.Statement("SELECT evse_id FROM maintenance_holds WHERE evse_id IN (SELECT value FROM json_each(@evseIds))")
-            .Bind("@evseIds", SqlList.Of(evseIds))
-            .ExecuteReader();
-        while (reader.Read())
+        using var statement = context.Statement("SELECT evse_id FROM maintenance_holds WHERE evse_id IN (SELECT value FROM json_each(?1))")
+            .Text(1, SqlList.Of(evseIds));
+        while (statement.Step())
         {
-            held.Add(reader.GetString(0));
+            held.Add(statement.TextAt(0));
         }
 
         return held;
