@@ -8,12 +8,28 @@ namespace RoamingGrpc.Storage;
 /// The SQL every change log shares (a table with an AUTOINCREMENT <c>sequence</c> and a <c>log_time</c>, and its
 /// prune mark in <c>stream_state</c>). Table, stream and column names are constants of the owning store, never input.
 /// Log pages are what every open stream reads, so their rows are read with <paramref name="entry"/> (typed getters
-/// by ordinal, in the order of <paramref name="columns"/>) rather than mapped by name.
+/// by ordinal, in the order of <paramref name="columns"/>) rather than mapped by name, and the newest
+/// <see cref="TailCapacity"/> entries are kept in memory: streams that follow the head (all but the ones catching up)
+/// read one database page between them per append instead of one each. The tail is exactly the log between two
+/// sequences (a read after sequence S returns every committed entry after S, in order, as the single writer commits
+/// in sequence order), extended only by reads that continue where it ends, and dropped when the log is pruned.
 /// </summary>
 /// <typeparam name="TEntry">The log's entry row.</typeparam>
 internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, string stream, string columns, Func<DbDataReader, TEntry> entry)
     where TEntry : ILogEntry
 {
+    /// <summary>Entries kept in memory at most (the newest).</summary>
+    public const int TailCapacity = 8192;
+
+    private readonly Lock _gate = new();
+    private readonly List<TEntry> _tail = [];
+    private long _tailAfter = -1; // the tail holds every entry after this sequence, through _tailThrough
+    private long _tailThrough = -1;
+    private long _tailPruned;
+    private long _generation; // moved by pruning: a read that started before it does not fill the tail
+    private Task<(long PrunedThrough, IReadOnlyList<TEntry> Entries)>? _extending;
+    private long _extendingAfter = -1;
+
     /// <summary>See <see cref="IChangeLog{TEntry}.BoundsAsync"/>.</summary>
     public Task<(long Latest, long PrunedThrough)> BoundsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(
@@ -29,7 +45,109 @@ internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, s
             cancellationToken);
 
     /// <summary>See <see cref="IChangeLog{TEntry}.ReadLogAsync"/>.</summary>
-    public Task<(long PrunedThrough, IReadOnlyList<TEntry> Entries)> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
+    public async Task<(long PrunedThrough, IReadOnlyList<TEntry> Entries)> ReadLogAsync(long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task<(long PrunedThrough, IReadOnlyList<TEntry> Entries)> read;
+            long generation;
+            lock (_gate)
+            {
+                if (afterSequence >= _tailAfter && afterSequence < _tailThrough)
+                {
+                    return (_tailPruned, FromTail(afterSequence, limit));
+                }
+
+                if (afterSequence == _tailThrough && _extending is { IsCompleted: false } extending && _extendingAfter == afterSequence)
+                {
+                    read = extending; // another stream is reading this very page: wait for it, then take it from the tail
+                    generation = -1;
+                }
+                else
+                {
+                    generation = _generation;
+                    read = ReadPageAsync(afterSequence, limit, cancellationToken);
+                    if (afterSequence == _tailThrough)
+                    {
+                        _extending = read;
+                        _extendingAfter = afterSequence;
+                    }
+                }
+            }
+
+            if (generation < 0)
+            {
+                // Its outcome is its reader's to handle; here it only says when to look at the tail again.
+                await ((Task)read).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                cancellationToken.ThrowIfCancellationRequested();
+                continue;
+            }
+
+            var (pruned, entries) = await read.ConfigureAwait(false);
+            Remember(afterSequence, pruned, entries, generation);
+            return (pruned, entries);
+        }
+    }
+
+    private List<TEntry> FromTail(long afterSequence, int limit)
+    {
+        var first = afterSequence == _tailAfter ? 0 : FirstAfter(afterSequence);
+        return _tail.GetRange(first, Math.Min(limit, _tail.Count - first));
+    }
+
+    // Index of the first tail entry with a sequence above afterSequence (the tail is in sequence order).
+    private int FirstAfter(long afterSequence)
+    {
+        int low = 0, high = _tail.Count;
+        while (low < high)
+        {
+            var middle = (low + high) >>> 1;
+            if (_tail[middle].Sequence <= afterSequence)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private void Remember(long afterSequence, long pruned, IReadOnlyList<TEntry> entries, long generation)
+    {
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (generation != _generation || afterSequence < _tailThrough)
+            {
+                return; // pruned meanwhile, or history behind the tail (a stream catching up)
+            }
+
+            if (afterSequence > _tailThrough)
+            {
+                _tail.Clear(); // a gap: start a new tail here
+                _tailAfter = afterSequence;
+            }
+
+            _tail.AddRange(entries);
+            _tailThrough = entries[^1].Sequence;
+            _tailPruned = pruned;
+            if (_tail.Count > 2 * TailCapacity)
+            {
+                var drop = _tail.Count - TailCapacity;
+                _tailAfter = _tail[drop - 1].Sequence;
+                _tail.RemoveRange(0, drop);
+            }
+        }
+    }
+
+    private Task<(long PrunedThrough, IReadOnlyList<TEntry> Entries)> ReadPageAsync(long afterSequence, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<(long, IReadOnlyList<TEntry>)>(
             async (connection, ct) =>
             {
@@ -53,8 +171,25 @@ internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, s
             },
             cancellationToken);
 
-    /// <summary>See <see cref="IChangeLog{TEntry}.PruneAsync"/>.</summary>
-    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+    /// <summary>See <see cref="IChangeLog{TEntry}.PruneAsync"/>; drops the in-memory tail when entries were removed.</summary>
+    public async Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        var removed = await PruneTableAsync(before, cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
+        {
+            lock (_gate)
+            {
+                _generation++;
+                _tail.Clear();
+                _tailAfter = -1;
+                _tailThrough = -1;
+            }
+        }
+
+        return removed;
+    }
+
+    private Task<int> PruneTableAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         database.WriteAsync(
             context =>
             {
