@@ -15,20 +15,25 @@ internal static class StreamScenarios
     public static async Task<IReadOnlyList<ResultRow>> RunAsync(string root, ServerProcess server, StreamTarget target, int pairs, List<string> notes)
     {
         var rows = new List<ResultRow>();
-        rows.AddRange(await FanOutAsync(target, pairs).ConfigureAwait(false));
+        rows.AddRange(await FanOutAsync(root, server, target, pairs).ConfigureAwait(false));
         rows.Add(await ResumeAsync(target).ConfigureAwait(false));
         rows.AddRange(await IdleMemoryAsync(root, server, target).ConfigureAwait(false));
-        notes.Add($"Fan-out: {FanOutChanges:N0} changes per run; N subscribers (the standing consumer plus N-1 opened for the run) on the CSP's one HTTP/2 connection, all in the driver's one core; "
+        notes.Add($"Fan-out: {FanOutChanges:N0} changes per run; N subscribers (the standing consumer plus N-1 opened for the run, each on its own mutual-TLS connection, as N partner CSPs), all in the driver's one core; "
             + "per-subscriber events/s = changes / time until every subscriber applied the marker.");
         notes.Add($"Resume: the standing consumer's cursor, then {MissedChanges:N0} changes reported; a new stream resumes after that cursor (window 1000; a consumer behind gets only the newest change per EVSE of each page of 500, which with 10 000 EVSEs changed round robin skips none).");
         notes.Add($"Memory: {IdleStreams:N0} live-only WatchEvseStatus streams opened on {IdleConnections} mutual-TLS connections (one channel factory each) and left idle; server RSS and GC heap after a full compacting collection, before and after, divided by {IdleStreams:N0}.");
         return rows;
     }
 
-    private static async Task<IReadOnlyList<ResultRow>> FanOutAsync(StreamTarget target, int pairs)
+    private static async Task<IReadOnlyList<ResultRow>> FanOutAsync(string root, ServerProcess server, StreamTarget target, int pairs)
     {
         Console.WriteLine("fan-out: warm-up");
-        await RunWithAsync(target, 10).ConfigureAwait(false);
+        for (var round = 0; round < 3; round++)
+        {
+            await RunWithAsync(root, server, target, 100).ConfigureAwait(false);
+            await RunWithAsync(root, server, target, 1).ConfigureAwait(false);
+        }
+
         var one = new List<double>();
         var ten = new List<double>();
         var hundred = new List<double>();
@@ -39,15 +44,15 @@ internal static class StreamScenarios
             double r1, r10, r100;
             if (pair % 2 == 0)
             {
-                r1 = await RunWithAsync(target, 1).ConfigureAwait(false);
-                r10 = await RunWithAsync(target, 10).ConfigureAwait(false);
-                r100 = await RunWithAsync(target, 100).ConfigureAwait(false);
+                r1 = await RunWithAsync(root, server, target, 1).ConfigureAwait(false);
+                r10 = await RunWithAsync(root, server, target, 10).ConfigureAwait(false);
+                r100 = await RunWithAsync(root, server, target, 100).ConfigureAwait(false);
             }
             else
             {
-                r100 = await RunWithAsync(target, 100).ConfigureAwait(false);
-                r10 = await RunWithAsync(target, 10).ConfigureAwait(false);
-                r1 = await RunWithAsync(target, 1).ConfigureAwait(false);
+                r100 = await RunWithAsync(root, server, target, 100).ConfigureAwait(false);
+                r10 = await RunWithAsync(root, server, target, 10).ConfigureAwait(false);
+                r1 = await RunWithAsync(root, server, target, 1).ConfigureAwait(false);
             }
 
             one.Add(r1);
@@ -65,16 +70,20 @@ internal static class StreamScenarios
         ];
     }
 
-    private static async Task<double> RunWithAsync(StreamTarget target, int subscribers)
+    // Each subscribing CSP has its own mutual-TLS connection (its own channel factory), as separate partners do.
+    private static async Task<double> RunWithAsync(string root, ServerProcess server, StreamTarget target, int subscribers)
     {
         var extra = new List<StatusStreamConsumer>();
-        for (var i = 1; i < subscribers; i++)
-        {
-            extra.Add(await StatusStreamConsumer.OpenAsync(target.Channel, target.Marker).ConfigureAwait(false));
-        }
-
+        var factories = new List<PartnerChannelFactory>();
         try
         {
+            for (var i = 1; i < subscribers; i++)
+            {
+                var factory = PartnerChannelFactory.ForClient(Path.Combine(root, "csp"), BenchParties.Csp, NullLoggerFactory.Instance);
+                factories.Add(factory);
+                extra.Add(await StatusStreamConsumer.OpenAsync(factory.Get(server.Url, BenchParties.Cso), target.Marker).ConfigureAwait(false));
+            }
+
             return await target.RunAsync(FanOutChanges, 4, 100, [target.Consumer, .. extra]).ConfigureAwait(false);
         }
         finally
@@ -82,6 +91,11 @@ internal static class StreamScenarios
             foreach (var consumer in extra)
             {
                 await consumer.DisposeAsync().ConfigureAwait(false);
+            }
+
+            foreach (var factory in factories)
+            {
+                factory.Dispose();
             }
         }
     }
