@@ -80,6 +80,11 @@ internal sealed class ChangeLogTable<TEntry>(IDatabase database, string table, s
                 // Its outcome is its reader's to handle; here it only says when to look at the tail again.
                 await ((Task)read).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 cancellationToken.ThrowIfCancellationRequested();
+                if (read.IsCompletedSuccessfully && read.Result.Entries.Count == 0)
+                {
+                    return read.Result; // nothing after this sequence yet: the same answer for every waiter
+                }
+
                 continue;
             }
 

@@ -72,7 +72,7 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(parser);
         ArgumentNullException.ThrowIfNull(decide);
-        await _loaded.GetOrAdd(method, name => new Lazy<Task>(() => LoadAsync(name))).Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await RememberedAsync(method, cancellationToken).ConfigureAwait(false);
         Forget(clock.GetUtcNow());
         var key = new RequestKey(caller.ToString(), method, requestId);
         var hash = SHA256.HashData(request.ToByteArray());
@@ -111,6 +111,21 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
         }
 
         return response;
+    }
+
+    // Loads the method's records once; a failed load (storage unavailable) is tried again by the next call.
+    private async Task RememberedAsync(string method, CancellationToken cancellationToken)
+    {
+        var loading = _loaded.GetOrAdd(method, name => new Lazy<Task>(() => LoadAsync(name)));
+        try
+        {
+            await loading.Value.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception) when (loading.Value.IsFaulted)
+        {
+            _loaded.TryRemove(new KeyValuePair<string, Lazy<Task>>(method, loading));
+            throw;
+        }
     }
 
     // The log's records of the last window, from before this process started.
@@ -159,7 +174,7 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
         {
             if (!stoppingToken.IsCancellationRequested)
             {
-                await Task.Delay(FlushDelay, clock, CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(FlushDelay, CancellationToken.None).ConfigureAwait(false); // real time: a batching interval, not the endpoint's clock
             }
 
             while (batch.Count < MaxPerWrite && _unwritten.Reader.TryRead(out var item))
