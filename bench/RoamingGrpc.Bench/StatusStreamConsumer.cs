@@ -46,7 +46,8 @@ internal sealed class StatusStreamConsumer : IAsyncDisposable
     public static async Task<StatusStreamConsumer> OpenAsync(GrpcChannel channel, string marker, ulong? resumeAfter = null)
     {
         var call = new EvseStatusService.EvseStatusServiceClient(channel).WatchEvseStatus();
-        var start = new WatchEvseStatusStart { MaxInFlight = 1000 };
+        // As the CSP endpoint's own subscriber: up to 100 changes per message.
+        var start = new WatchEvseStatusStart { MaxInFlight = 1000, MaxEventsPerMessage = 100 };
         if (resumeAfter is { } cursor)
         {
             start.ResumeAfterSequence = cursor;
@@ -81,35 +82,39 @@ internal sealed class StatusStreamConsumer : IAsyncDisposable
             while (await _call.ResponseStream.MoveNext(_stop.Token).ConfigureAwait(false))
             {
                 var response = _call.ResponseStream.Current;
-                if (response.KindCase != WatchEvseStatusResponse.KindOneofCase.Event)
+                IEnumerable<EvseStatusStreamEvent> events = response.KindCase switch
                 {
-                    continue;
-                }
-
-                var change = response.Event.EvseStatus;
-                _state[change.EvseId] = change.Status;
-                lastApplied = response.Event.Sequence;
-                if (Interlocked.Increment(ref _events) == 1)
+                    WatchEvseStatusResponse.KindOneofCase.Event => [response.Event],
+                    WatchEvseStatusResponse.KindOneofCase.Events => response.Events.Events,
+                    _ => [],
+                };
+                foreach (var applied in events)
                 {
-                    Interlocked.Exchange(ref _firstEvent, System.Diagnostics.Stopwatch.GetTimestamp());
-                }
-
-                Interlocked.Exchange(ref _lastApplied, lastApplied);
-                var isMarker = change.EvseId == _marker;
-                if (++unacked >= AckEvery || isMarker)
-                {
-                    await _call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Ack = new StreamAck { Sequence = lastApplied } }).ConfigureAwait(false);
-                    unacked = 0;
-                }
-
-                if (isMarker)
-                {
-                    lock (_gate)
+                    var change = applied.EvseStatus;
+                    _state[change.EvseId] = change.Status;
+                    lastApplied = applied.Sequence;
+                    if (Interlocked.Increment(ref _events) == 1)
                     {
-                        if (_awaited is { } awaited && awaited.Status == change.Status)
+                        Interlocked.Exchange(ref _firstEvent, System.Diagnostics.Stopwatch.GetTimestamp());
+                    }
+
+                    Interlocked.Exchange(ref _lastApplied, lastApplied);
+                    var isMarker = change.EvseId == _marker;
+                    if (++unacked >= AckEvery || isMarker)
+                    {
+                        await _call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Ack = new StreamAck { Sequence = lastApplied } }).ConfigureAwait(false);
+                        unacked = 0;
+                    }
+
+                    if (isMarker)
+                    {
+                        lock (_gate)
                         {
-                            awaited.Seen.TrySetResult();
-                            _awaited = null;
+                            if (_awaited is { } awaited && awaited.Status == change.Status)
+                            {
+                                awaited.Seen.TrySetResult();
+                                _awaited = null;
+                            }
                         }
                     }
                 }

@@ -31,6 +31,13 @@ internal abstract class LogStreamProtocol<TRequest, TResponse, TEntry>
     /// <summary>The event for an entry, or null when this stream's consumer does not see it.</summary>
     public abstract TResponse? EventOf(TEntry entry, long sequence);
 
+    /// <summary>Most events per message this stream's consumer accepted in its start (1: each event in its own message).</summary>
+    public virtual int MaxEventsPerMessage => 1;
+
+    /// <summary>One message carrying several events built by <see cref="EventOf"/>, for <see cref="MaxEventsPerMessage"/> above 1.</summary>
+    public virtual TResponse Batch(IReadOnlyList<TResponse> events) =>
+        throw new NotSupportedException($"{RpcName} has no message with several events.");
+
     /// <summary>
     /// When the consumer is behind, only the newest pending entry per key is sent (older ones are skipped as gaps):
     /// the key of an entry that may be coalesced, or null for one that is never skipped.

@@ -180,6 +180,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 // of this page is sent (each carries complete state).
                 var newest = entries.Count == limit ? NewestPerKey(entries) : null;
                 var unflushed = default(TResponse);
+                var batch = protocol.MaxEventsPerMessage > 1 ? new List<TResponse>(protocol.MaxEventsPerMessage) : null;
                 if (entries.Count > 0)
                 {
                     Seen(entries[^1].Sequence);
@@ -200,14 +201,29 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                         continue;
                     }
 
-                    // A page goes out in one flush: each event is written as the next one is ready, and the last
-                    // with a flush after the page (one message per event on the wire, not one TLS record each).
-                    if (unflushed is not null)
+                    // A page goes out in one flush: each message is written when the next one is ready, and the
+                    // last with a flush after the page (not one TLS record per event). A consumer that accepts
+                    // several events per message gets them in batches of at most that many.
+                    if (batch is not null)
                     {
-                        await WriteAsync(unflushed, flush: false).ConfigureAwait(false);
+                        batch.Add(message);
+                        message = batch.Count == protocol.MaxEventsPerMessage ? protocol.Batch(batch) : default;
+                        if (message is not null)
+                        {
+                            batch.Clear();
+                        }
                     }
 
-                    unflushed = message;
+                    if (message is not null)
+                    {
+                        if (unflushed is not null)
+                        {
+                            await WriteAsync(unflushed, flush: false).ConfigureAwait(false);
+                        }
+
+                        unflushed = message;
+                    }
+
                     lock (_gate)
                     {
                         _inFlight.Enqueue(sequence);
@@ -215,6 +231,16 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                     }
 
                     sent++;
+                }
+
+                if (batch is { Count: > 0 })
+                {
+                    if (unflushed is not null)
+                    {
+                        await WriteAsync(unflushed, flush: false).ConfigureAwait(false);
+                    }
+
+                    unflushed = protocol.Batch(batch);
                 }
 
                 if (unflushed is not null)

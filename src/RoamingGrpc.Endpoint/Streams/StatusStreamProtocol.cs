@@ -10,7 +10,12 @@ internal sealed class StatusStreamProtocol(IEvseStatusStore store, PartyIdentity
     : LogStreamProtocol<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>
 {
     private const int PageSize = 500;
+
+    /// <summary>The most status changes in one <c>events</c> message.</summary>
+    public const int MaxBatch = 500;
+
     private StatusFilter? _filter;
+    private int _maxEventsPerMessage = 1;
 
     public override string RpcName => "WatchEvseStatus";
 
@@ -33,12 +38,26 @@ internal sealed class StatusStreamProtocol(IEvseStatusStore store, PartyIdentity
     public override StreamStart Begin(WatchEvseStatusRequest start)
     {
         _filter = StatusFilter.From(start.Start.SiteIds, start.Start.EvseIds, owner);
+        _maxEventsPerMessage = (int)Math.Clamp(start.Start.MaxEventsPerMessage, 1u, MaxBatch);
         return new StreamStart(start.Start.HasResumeAfterSequence ? start.Start.ResumeAfterSequence : null, start.Start.Snapshot, start.Start.MaxInFlight);
     }
 
     public override WatchEvseStatusResponse Opened(StreamOpened opened) => new() { Opened = opened };
 
     public override WatchEvseStatusResponse Heartbeat(StreamHeartbeat heartbeat) => new() { Heartbeat = heartbeat };
+
+    public override int MaxEventsPerMessage => _maxEventsPerMessage;
+
+    public override WatchEvseStatusResponse Batch(IReadOnlyList<WatchEvseStatusResponse> events)
+    {
+        var batch = new EvseStatusStreamEvents();
+        foreach (var message in events)
+        {
+            batch.Events.Add(message.Event);
+        }
+
+        return new WatchEvseStatusResponse { Events = batch };
+    }
 
     public override WatchEvseStatusResponse? EventOf(StatusEntry entry, long sequence) =>
         Filter.Matches(entry)

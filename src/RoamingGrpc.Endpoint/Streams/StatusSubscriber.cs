@@ -32,6 +32,7 @@ public sealed partial class StatusSubscriber(
 {
     private const int AckEvery = 100;
     private const int InboxCapacity = 1000;
+    private const uint EventsPerMessage = 100;
     private readonly ConcurrentDictionary<PartyIdentity, Task> _subscriptions = new();
     private readonly ConcurrentDictionary<PartyIdentity, CancellationTokenSource> _current = new();
 
@@ -155,7 +156,8 @@ public sealed partial class StatusSubscriber(
         var client = Client(cso);
         var cursor = await store.CursorAsync(cso.PartyId, cancellationToken).ConfigureAwait(false);
         using var call = client.WatchEvseStatus(cancellationToken: cancellationToken);
-        var start = new WatchEvseStatusStart { MaxInFlight = (uint)options.Value.Streams.DefaultWindow };
+        // Batches of up to 100 changes per message: fewer messages for the CSO to frame and for us to read.
+        var start = new WatchEvseStatusStart { MaxInFlight = (uint)options.Value.Streams.DefaultWindow, MaxEventsPerMessage = EventsPerMessage };
         if (cursor is { } after)
         {
             start.ResumeAfterSequence = (ulong)after;
@@ -182,6 +184,12 @@ public sealed partial class StatusSubscriber(
                 if (message.KindCase == WatchEvseStatusResponse.KindOneofCase.Event)
                 {
                     pending.Add(StatusValidator.FromProto((long)message.Event.Sequence, message.Event.EvseStatus));
+                    continue;
+                }
+
+                if (message.KindCase == WatchEvseStatusResponse.KindOneofCase.Events)
+                {
+                    pending.AddRange(message.Events.Events.Select(change => StatusValidator.FromProto((long)change.Sequence, change.EvseStatus)));
                     continue;
                 }
 

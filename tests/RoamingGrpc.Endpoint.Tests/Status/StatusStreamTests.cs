@@ -193,6 +193,40 @@ public sealed class StatusStreamTests(ITestOutputHelper output)
         Assert.Equal(first.Skip(2), again);
     }
 
+    [Fact]
+    public async Task Stream_MaxEventsPerMessage_SameChangesInBatchesOfAtMostThatMany()
+    {
+        await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
+        var backoffice = Backoffice(endpoints);
+        var evses = await PublishSitesAsync(backoffice, sites: 1, evsesPerSite: 40);
+        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        using var single = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        using var batched = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        await single.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart { MaxInFlight = 100 } });
+        await batched.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart { MaxInFlight = 100, MaxEventsPerMessage = 7 } });
+        Assert.True(await single.ResponseStream.MoveNext(CancellationToken.None)); // opened
+        Assert.True(await batched.ResponseStream.MoveNext(CancellationToken.None)); // opened
+        await ReportAsync(backoffice, evses, round: 0, half: 0);
+        await ReportAsync(backoffice, evses, round: 0, half: 1);
+
+        var one = await NextEventsAsync(single.ResponseStream, 40);
+        var batches = new List<List<ulong>>();
+        while (batches.Sum(batch => batch.Count) < 40 && await batched.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            var message = batched.ResponseStream.Current;
+            Assert.NotEqual(WatchEvseStatusResponse.KindOneofCase.Event, message.KindCase); // opted in: changes only in batches
+            if (message.KindCase == WatchEvseStatusResponse.KindOneofCase.Events)
+            {
+                batches.Add([.. message.Events.Events.Select(change => change.Sequence)]);
+            }
+        }
+
+        Assert.Equal(40, one.Count);
+        Assert.Equal(one, batches.SelectMany(batch => batch));
+        Assert.All(batches, batch => Assert.InRange(batch.Count, 1, 7));
+        Assert.Contains(batches, batch => batch.Count > 1);
+    }
+
     private static async Task<List<ulong>> NextEventsAsync(IAsyncStreamReader<WatchEvseStatusResponse> responses, int count)
     {
         var sequences = new List<ulong>();
