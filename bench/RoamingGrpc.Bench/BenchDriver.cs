@@ -226,7 +226,7 @@ internal static class BenchDriver
         await durable.DisposeAsync().ConfigureAwait(false);
         notes.Add($"Status stream: {evseIds.Count:N0} EVSEs; {StreamChanges:N0} changes per run reported by {StreamReporters} concurrent back-office clients in ReportEvseStatus batches of {ReportBatch}; "
             + "events/s = changes / time from the first report to the consumer applying the last one (a marker change reported last). "
-            + "The consumer applies in memory and acks every 100 events.");
+            + "Every consumer (here and in rows 4, 5a and 7) asks for up to 100 changes per message (max_events_per_message, as the CSP endpoint's subscriber does), applies in memory and acks every 100 events.");
         notes.Add($"Request-per-change: {JsonChanges:N0} changes per run, one PUT per change with a source-generated JSON body, {JsonConcurrency} concurrent requests on one HTTP/2 mutual-TLS connection; "
             + "each change written through the same store (IEvseStatusStore: log entry + current status) on the same single batching writer.");
         return
