@@ -92,6 +92,7 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
         {
             // Not recorded (as a refused mutation is not): waiting duplicates get the same error, later retries decide again.
             mine.TrySetException(ex);
+            _ = mine.Task.Exception; // observed here: duplicates that await it rethrow it; without any, it is this throw
             _remembered.TryRemove(new KeyValuePair<RequestKey, Task<LoggedRequest>>(key, mine.Task));
             throw;
         }
