@@ -2,12 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Google.Protobuf;
-using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
-using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Requests;
 
@@ -80,7 +77,7 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
         var shared = _remembered.GetOrAdd(key, mine.Task);
         if (shared != mine.Task)
         {
-            return Answer(await shared.WaitAsync(cancellationToken).ConfigureAwait(false), hash, parser, requestId, method);
+            return IdempotentWriter.Answer(await shared.WaitAsync(cancellationToken).ConfigureAwait(false), hash, parser, requestId, method);
         }
 
         TResponse response;
@@ -214,16 +211,6 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
             Log.RecordsLost(logger, batch.Count, ex);
         }
     }
-
-    private static TResponse Answer<TResponse>(LoggedRequest earlier, byte[] hash, MessageParser<TResponse> parser, string requestId, string method)
-        where TResponse : IMessage<TResponse> =>
-        CryptographicOperations.FixedTimeEquals(earlier.RequestHash, hash)
-            ? parser.ParseFrom(earlier.Response)
-            : throw RoamingErrors.Create(
-                StatusCode.AlreadyExists,
-                ErrorReason.RequestIdReused,
-                $"request_id '{requestId}' was already used for a different {method} request; use a new request_id for a new request.",
-                [new("request_id", requestId)]);
 
     private static partial class Log
     {

@@ -41,13 +41,7 @@ public sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimePr
                 var earlier = log.Find(context, key);
                 if (earlier is not null)
                 {
-                    return CryptographicOperations.FixedTimeEquals(earlier.RequestHash, hash)
-                        ? parser.ParseFrom(earlier.Response)
-                        : throw RoamingErrors.Create(
-                            StatusCode.AlreadyExists,
-                            ErrorReason.RequestIdReused,
-                            $"request_id '{requestId}' was already used for a different {method} request; use a new request_id for a new request.",
-                            [new("request_id", requestId)]);
+                    return Answer(earlier, hash, parser, requestId, method);
                 }
 
                 var response = mutation(context);
@@ -56,4 +50,18 @@ public sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimePr
             },
             cancellationToken);
     }
+
+    /// <summary>
+    /// The answer to a request whose id was processed before: the stored response when the request is the same (by
+    /// hash), else ALREADY_EXISTS / REQUEST_ID_REUSED. Shared with <see cref="IdempotentDecisions"/>.
+    /// </summary>
+    internal static TResponse Answer<TResponse>(LoggedRequest earlier, byte[] hash, MessageParser<TResponse> parser, string requestId, string method)
+        where TResponse : IMessage<TResponse> =>
+        CryptographicOperations.FixedTimeEquals(earlier.RequestHash, hash)
+            ? parser.ParseFrom(earlier.Response)
+            : throw RoamingErrors.Create(
+                StatusCode.AlreadyExists,
+                ErrorReason.RequestIdReused,
+                $"request_id '{requestId}' was already used for a different {method} request; use a new request_id for a new request.",
+                [new("request_id", requestId)]);
 }
