@@ -59,7 +59,7 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
         if (plan is null)
         {
             throw RoamingErrors.Create(
-                StatusCode.NotFound,
+                ErrorKind.NotFound,
                 ErrorReason.UnknownChargePlan,
                 $"Session '{sessionId}' has no charge plan: no CSO override to end, and no plan of the CSP.",
                 [new("session_id", sessionId)]);
@@ -98,11 +98,11 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
         session.State is SessionState.Pending or SessionState.Active
             ? session
             : throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 $"Session '{session.SessionId}' is {ProtoEnumNames.Of(session.State)}; charge plans apply to PENDING or ACTIVE sessions.",
                 [new("session_id", session.SessionId), new("state", ProtoEnumNames.Of(session.State))]);
 
-    private static RpcException UnknownSession(string sessionId) =>
-        RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+    private static RoamingException UnknownSession(string sessionId) =>
+        RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
 }

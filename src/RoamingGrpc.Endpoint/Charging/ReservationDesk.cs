@@ -114,7 +114,7 @@ internal sealed class ReservationDesk(
         if (!Holds(row))
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 $"Reservation '{reservationId}' is {ProtoEnumNames.Of(reservation.State)}; only a PENDING or ACTIVE reservation is canceled.",
                 [new("reservation_id", reservationId)]);
@@ -195,7 +195,7 @@ internal sealed class ReservationDesk(
             if (!Holds(row))
             {
                 throw RoamingErrors.Create(
-                    StatusCode.FailedPrecondition,
+                    ErrorKind.WrongState,
                     ErrorReason.WrongState,
                     $"reservation_id: reservation '{row.ReservationId}' is {ProtoEnumNames.Of((ReservationState)row.State)}; it no longer holds an EVSE.",
                     [new("field", "reservation_id"), new("reservation_id", row.ReservationId)]);
@@ -218,7 +218,7 @@ internal sealed class ReservationDesk(
         var reservation = Reservation.Parser.ParseFrom(row.Payload);
         if (row.Provider != start.Provider || reservation.Token.Type != start.Token.Type || reservation.Token.Uid != start.Token.Uid)
         {
-            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.EvseReserved, $"EVSE {start.EvseId} is reserved for another user.", [new("evse_id", start.EvseId)]);
+            throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.EvseReserved, $"EVSE {start.EvseId} is reserved for another user.", [new("evse_id", start.EvseId)]);
         }
 
         return reservation;
@@ -381,17 +381,17 @@ internal sealed class ReservationDesk(
         var row = sites.Find(write, siteId);
         if (row is null || row.Removed)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSite, $"site_id: site '{siteId}' does not exist.", [new("field", "site_id"), new("site_id", siteId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSite, $"site_id: site '{siteId}' does not exist.", [new("field", "site_id"), new("site_id", siteId)]);
         }
 
         var site = Site.Parser.ParseFrom(row.Payload);
         var reservable = site.Evses.Where(evse => evse.Capabilities.Contains(EvseCapability.Reservable)).ToList();
         if (reservable.Count == 0)
         {
-            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.NotReservable, $"No EVSE of site '{siteId}' can be reserved (none is RESERVABLE).", [new("site_id", siteId)]);
+            throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.NotReservable, $"No EVSE of site '{siteId}' can be reserved (none is RESERVABLE).", [new("site_id", siteId)]);
         }
 
-        var refusals = new List<RpcException>();
+        var refusals = new List<RoamingException>();
         foreach (var evse in reservable)
         {
             if (Refusal(write, evse.EvseId) is not { } refusal)
@@ -402,15 +402,15 @@ internal sealed class ReservationDesk(
             refusals.Add(refusal);
         }
 
-        var reasons = refusals.Select(refusal => refusal.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason).ToList();
-        var reason = reasons.Contains(RoamingErrors.ReasonName(ErrorReason.EvseReserved)) ? ErrorReason.EvseReserved
-            : reasons.Contains(RoamingErrors.ReasonName(ErrorReason.EvseOccupied)) ? ErrorReason.EvseOccupied
+        var reasons = refusals.Select(refusal => refusal.Reason).ToList();
+        var reason = reasons.Contains(ErrorReason.EvseReserved) ? ErrorReason.EvseReserved
+            : reasons.Contains(ErrorReason.EvseOccupied) ? ErrorReason.EvseOccupied
             : ErrorReason.EvseInoperative;
-        throw RoamingErrors.Create(StatusCode.FailedPrecondition, reason, $"No reservable EVSE of site '{siteId}' is free ({reservable.Count} reservable, all taken or inoperative).", [new("site_id", siteId)]);
+        throw RoamingErrors.Create(ErrorKind.WrongState, reason, $"No reservable EVSE of site '{siteId}' is free ({reservable.Count} reservable, all taken or inoperative).", [new("site_id", siteId)]);
     }
 
     // Why an EVSE cannot be reserved now, or null.
-    private RpcException? Refusal(WriteContext write, string evseId)
+    private RoamingException? Refusal(WriteContext write, string evseId)
     {
         var status = (EvseStatus)(statuses.Current(write, evseId)?.Status ?? (long)EvseStatus.Unknown);
         if (status is EvseStatus.Inoperative or EvseStatus.Outoforder or EvseStatus.Planned or EvseStatus.Removed)
@@ -433,9 +433,9 @@ internal sealed class ReservationDesk(
     // Reservation times are kept to the millisecond, as they are stored.
     private static DateTimeOffset Milliseconds(DateTimeOffset time) => DateTimeOffset.FromUnixTimeMilliseconds(time.ToUnixTimeMilliseconds());
 
-    private static RpcException UnknownReservation(string reservationId, string field) =>
-        RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownReservation, $"{field}: reservation '{reservationId}' does not exist.", [new("field", field), new("reservation_id", reservationId)]);
+    private static RoamingException UnknownReservation(string reservationId, string field) =>
+        RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownReservation, $"{field}: reservation '{reservationId}' does not exist.", [new("field", field), new("reservation_id", reservationId)]);
 
-    private static RpcException Refused(ErrorReason reason, string message, string evseId) =>
-        RoamingErrors.Create(StatusCode.FailedPrecondition, reason, message, [new("evse_id", evseId)]);
+    private static RoamingException Refused(ErrorReason reason, string message, string evseId) =>
+        RoamingErrors.Create(ErrorKind.WrongState, reason, message, [new("evse_id", evseId)]);
 }

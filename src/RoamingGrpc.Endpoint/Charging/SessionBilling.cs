@@ -73,7 +73,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         if (disputed.Status != SdrStatus.Disputed)
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 $"SDR '{disputed.SdrId}' is {ProtoEnumNames.Of(disputed.Status)}; only a DISPUTED SDR is corrected.",
                 [new("sdr_id", disputed.SdrId)]);
@@ -256,7 +256,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         var visible = TariffChoice.Applicable(ids.Select(id => tariffs.Find(write, id)).ToList(), provider, at);
         if (visible is null && tariffId is not null)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"{field}: tariff '{tariffId}' does not exist, was removed, is not valid at the session start or is for another provider.", [new("field", field ?? "tariff_id")]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownTariff, $"{field}: tariff '{tariffId}' does not exist, was removed, is not valid at the session start or is for another provider.", [new("field", field ?? "tariff_id")]);
         }
 
         return visible;

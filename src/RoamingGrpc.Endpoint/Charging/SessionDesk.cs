@@ -41,7 +41,7 @@ internal sealed class SessionDesk(
         var site = siteId is null ? null : sites.Find(write, siteId);
         if (site is null || site.Removed)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownEvse, $"{field}: EVSE {evseId} is not on any site of this operator.", [new("field", field), new("evse_id", evseId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownEvse, $"{field}: EVSE {evseId} is not on any site of this operator.", [new("field", field), new("evse_id", evseId)]);
         }
 
         var published = Site.Parser.ParseFrom(site.Payload);
@@ -51,7 +51,7 @@ internal sealed class SessionDesk(
         {
             connector = evse.Connectors.FirstOrDefault(candidate => candidate.ConnectorId == connectorId)
                 ?? throw RoamingErrors.Create(
-                    StatusCode.NotFound,
+                    ErrorKind.NotFound,
                     ErrorReason.UnknownConnector,
                     $"connector_id: EVSE {evseId} has no connector '{connectorId}' (it has {string.Join(", ", evse.Connectors.Select(c => c.ConnectorId))}).",
                     [new("field", "connector_id"), new("connector_id", connectorId)]);
@@ -174,7 +174,7 @@ internal sealed class SessionDesk(
         if (SessionLifecycle.IsFinal((SessionPhase)session.State) || session.State == SessionState.Reserved)
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 session.State == SessionState.Reserved
                     ? $"Session '{sessionId}' only holds reservation '{session.ReservationId}'; cancel the reservation instead (ReservationService.CancelReservation)."
@@ -219,7 +219,7 @@ internal sealed class SessionDesk(
         }
         catch (SessionTransitionException ex)
         {
-            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Session '{session.SessionId}': {ex.Message}", [new("session_id", session.SessionId)]);
+            throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.WrongState, $"Session '{session.SessionId}': {ex.Message}", [new("session_id", session.SessionId)]);
         }
 
         var readings = sessions.Readings(write, session.SessionId);
@@ -320,7 +320,7 @@ internal sealed class SessionDesk(
         var session = Session.Parser.ParseFrom(row.Payload);
         if (session.State != SessionState.Active)
         {
-            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Session '{sessionId}' is {ProtoEnumName(session.State)}; meter values are taken while it is ACTIVE.", [new("session_id", sessionId)]);
+            throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.WrongState, $"Session '{sessionId}' is {ProtoEnumName(session.State)}; meter values are taken while it is ACTIVE.", [new("session_id", sessionId)]);
         }
 
         var readings = sessions.Readings(write, sessionId);
@@ -385,10 +385,10 @@ internal sealed class SessionDesk(
     public CommandResult Report(WriteContext write, string commandId, CommandResultType outcome, string message, string evseId)
     {
         var command = commands.Find(write, commandId)
-            ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownCommand, $"Command '{commandId}' does not exist.", [new("command_id", commandId)]);
+            ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownCommand, $"Command '{commandId}' does not exist.", [new("command_id", commandId)]);
         if (!command.IsOpen)
         {
-            throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Command '{commandId}' already has its outcome.", [new("command_id", commandId)]);
+            throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.WrongState, $"Command '{commandId}' already has its outcome.", [new("command_id", commandId)]);
         }
 
         if ((CommandType)command.CommandType == CommandType.StartSession && outcome == CommandResultType.Started
@@ -499,7 +499,7 @@ internal sealed class SessionDesk(
             var named = commands.Find(write, commandId);
             if (named is null || named.SessionId != sessionId)
             {
-                throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownCommand, $"command_id: command '{commandId}' is not a command of session '{sessionId}'.", [new("field", "command_id")]);
+                throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownCommand, $"command_id: command '{commandId}' is not a command of session '{sessionId}'.", [new("field", "command_id")]);
             }
 
             return named.IsOpen ? named : null;
@@ -566,11 +566,11 @@ internal sealed class SessionDesk(
         session.UpdateTime = Timestamp.FromDateTimeOffset(now);
     }
 
-    private static RpcException UnknownSession(string sessionId) =>
-        RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+    private static RoamingException UnknownSession(string sessionId) =>
+        RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
 
-    private static RpcException Refused(ErrorReason reason, string message, string evseId) =>
-        RoamingErrors.Create(StatusCode.FailedPrecondition, reason, message, [new("evse_id", evseId)]);
+    private static RoamingException Refused(ErrorReason reason, string message, string evseId) =>
+        RoamingErrors.Create(ErrorKind.WrongState, reason, message, [new("evse_id", evseId)]);
 
     private static string ProtoEnumName<TEnum>(TEnum value)
         where TEnum : struct, System.Enum => Mapping.ProtoEnumNames.Of(value);

@@ -1,18 +1,16 @@
 using System.Collections.Frozen;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
-using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Mapping;
 
 namespace RoamingGrpc.Endpoint.Errors;
 
 /// <summary>
-/// Builds the errors partners see: a status code with meaning, a message a partner can act on, and rich details
-/// (<c>google.rpc.ErrorInfo</c> with an UPPER_SNAKE reason from <see cref="ErrorReason"/>, and
-/// <c>google.rpc.BadRequest</c> field violations for INVALID_ARGUMENT).
+/// The one registry of the errors partners see: every refusal is raised here as a <see cref="RoamingException"/>
+/// with a kind, an UPPER_SNAKE reason from <see cref="ErrorReason"/> and a message a partner can act on; invalid
+/// input names its field. The gRPC edge (<c>Grpc/ErrorMapping</c>) turns them into statuses with
+/// <c>google.rpc.ErrorInfo</c> and <c>google.rpc.BadRequest</c> details.
 /// </summary>
-public static class RoamingErrors
+internal static class RoamingErrors
 {
     /// <summary>The ErrorInfo domain of every error this endpoint raises.</summary>
     public const string Domain = "roaming.roaminggrpc.dev";
@@ -20,9 +18,11 @@ public static class RoamingErrors
     private const string ReasonPrefix = "ERROR_REASON_";
 
     // The proto value names (ERROR_REASON_STALE_CURSOR) with the prefix removed, read once from the generated enum.
-    private static readonly FrozenDictionary<ErrorReason, string> ReasonNames = System.Enum.GetValues<ErrorReason>().ToFrozenDictionary(
+    private static readonly FrozenDictionary<ErrorReason, string> ReasonNames = Enum.GetValues<ErrorReason>().ToFrozenDictionary(
         reason => reason,
         reason => ProtoEnumNames.Of(reason).Replace(ReasonPrefix, string.Empty, StringComparison.Ordinal));
+
+    private static readonly FrozenDictionary<string, ErrorReason> ReasonsByName = ReasonNames.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.Ordinal);
 
     /// <summary>The ErrorInfo reason string of <paramref name="reason"/>, e.g. <c>INVALID_IDENTIFIER</c>.</summary>
     public static string ReasonName(ErrorReason reason) =>
@@ -30,69 +30,53 @@ public static class RoamingErrors
             ? name
             : throw new ArgumentOutOfRangeException(nameof(reason), reason, "Not a declared error reason.");
 
-    /// <summary>The canonical gRPC name of a status code, e.g. <c>PERMISSION_DENIED</c>.</summary>
-    public static string StatusName(StatusCode code) => code switch
+    /// <summary>The reason whose ErrorInfo string is <paramref name="name"/>, or null for a reason this contract does not declare.</summary>
+    public static ErrorReason? ReasonNamed(string? name) =>
+        name is not null && ReasonsByName.TryGetValue(name, out var reason) ? reason : null;
+
+    /// <summary>
+    /// The contract's name of the status code a kind is answered with (<c>NOT_FOUND</c>), for records that keep a
+    /// refusal (the unlock audit, handshake results); the same correspondence as the gRPC edge's mapping.
+    /// </summary>
+    public static string CodeName(ErrorKind kind) => kind switch
     {
-        StatusCode.OK => "OK",
-        StatusCode.InvalidArgument => "INVALID_ARGUMENT",
-        StatusCode.DeadlineExceeded => "DEADLINE_EXCEEDED",
-        StatusCode.NotFound => "NOT_FOUND",
-        StatusCode.AlreadyExists => "ALREADY_EXISTS",
-        StatusCode.PermissionDenied => "PERMISSION_DENIED",
-        StatusCode.ResourceExhausted => "RESOURCE_EXHAUSTED",
-        StatusCode.FailedPrecondition => "FAILED_PRECONDITION",
-        StatusCode.OutOfRange => "OUT_OF_RANGE",
-        StatusCode.Unimplemented => "UNIMPLEMENTED",
-        StatusCode.Unavailable => "UNAVAILABLE",
-        StatusCode.DataLoss => "DATA_LOSS",
-        StatusCode.Unauthenticated => "UNAUTHENTICATED",
-        _ => code.ToString().ToUpperInvariant(),
+        ErrorKind.InvalidArgument => "INVALID_ARGUMENT",
+        ErrorKind.NotFound => "NOT_FOUND",
+        ErrorKind.AlreadyExists => "ALREADY_EXISTS",
+        ErrorKind.WrongState => "FAILED_PRECONDITION",
+        ErrorKind.Conflict => "ABORTED",
+        ErrorKind.OutOfRange => "OUT_OF_RANGE",
+        ErrorKind.Forbidden => "PERMISSION_DENIED",
+        ErrorKind.Unauthenticated => "UNAUTHENTICATED",
+        ErrorKind.Exhausted => "RESOURCE_EXHAUSTED",
+        ErrorKind.Unavailable => "UNAVAILABLE",
+        ErrorKind.NotLive => "UNIMPLEMENTED",
+        ErrorKind.DeadlineExceeded => "DEADLINE_EXCEEDED",
+        ErrorKind.Cancelled => "CANCELLED",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not an error kind."),
     };
 
-    /// <summary>An error with <paramref name="code"/>, an ErrorInfo and optional metadata.</summary>
-    public static RpcException Create(
-        StatusCode code,
+    /// <summary>An error of <paramref name="kind"/> with <paramref name="reason"/> and optional ErrorInfo metadata.</summary>
+    public static RoamingException Create(
+        ErrorKind kind,
         ErrorReason reason,
         string message,
-        IEnumerable<KeyValuePair<string, string>>? metadata = null,
-        BadRequest? badRequest = null)
-    {
-        var info = new ErrorInfo { Reason = ReasonName(reason), Domain = Domain };
-        if (metadata is not null)
-        {
-            foreach (var (key, value) in metadata)
-            {
-                info.Metadata[key] = value;
-            }
-        }
-
-        var status = new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } };
-        if (badRequest is not null)
-        {
-            status.Details.Add(Any.Pack(badRequest));
-        }
-
-        return status.ToRpcException();
-    }
+        IReadOnlyList<KeyValuePair<string, string>>? metadata = null) =>
+        new(kind, reason, message, metadata);
 
     /// <summary>INVALID_ARGUMENT naming the offending field (dotted path such as <c>caller.party_id</c>).</summary>
-    public static RpcException InvalidField(string field, ErrorReason reason, string description) =>
-        Create(
-            StatusCode.InvalidArgument,
-            reason,
-            $"{field}: {description}",
-            [new("field", field)],
-            new BadRequest { FieldViolations = { new BadRequest.Types.FieldViolation { Field = field, Description = description } } });
+    public static RoamingException InvalidField(string field, ErrorReason reason, string description) =>
+        new(ErrorKind.InvalidArgument, reason, $"{field}: {description}", [new("field", field)], new FieldViolation(field, description));
 
     /// <summary>INVALID_ARGUMENT for a required field left empty.</summary>
-    public static RpcException MissingField(string field) =>
+    public static RoamingException MissingField(string field) =>
         InvalidField(field, ErrorReason.MissingField, "is required");
 
     /// <summary>PERMISSION_DENIED: the caller is authenticated but may not do this.</summary>
-    public static RpcException PermissionDenied(ErrorReason reason, string message) =>
-        Create(StatusCode.PermissionDenied, reason, message);
+    public static RoamingException PermissionDenied(ErrorReason reason, string message) =>
+        Create(ErrorKind.Forbidden, reason, message);
 
     /// <summary>UNAUTHENTICATED: the caller's certificate no longer proves who it is.</summary>
-    public static RpcException Unauthenticated(ErrorReason reason, string message) =>
-        Create(StatusCode.Unauthenticated, reason, message);
+    public static RoamingException Unauthenticated(ErrorReason reason, string message) =>
+        Create(ErrorKind.Unauthenticated, reason, message);
 }

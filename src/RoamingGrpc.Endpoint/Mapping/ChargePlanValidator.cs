@@ -57,7 +57,7 @@ public static class ChargePlanValidator
         if (!evse.Capabilities.Contains(capability))
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.NotChargePlanCapable,
                 $"EVSE {evse.EvseId} does not take {kind} (no {ProtoEnumNames.Of(capability)}).",
                 [new("evse_id", evse.EvseId)]);

@@ -112,7 +112,7 @@ public static class SiteValidator
         if (stated.Length > 0 && (!OperatorId.TryParse(stated, out var parsed) || parsed.ToString() != owner.PartyId))
         {
             throw RoamingErrors.Create(
-                Grpc.Core.StatusCode.PermissionDenied,
+                ErrorKind.Forbidden,
                 ErrorReason.PartyMismatch,
                 $"{field} '{stated}' is not this endpoint's operator {owner.PartyId}; leave it empty or state {owner.PartyId}.",
                 [new("field", field), new("certificate_party_id", owner.PartyId)]);

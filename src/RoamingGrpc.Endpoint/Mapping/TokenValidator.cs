@@ -200,7 +200,7 @@ public static class TokenValidator
         if (stated.Length > 0 && (!ProviderId.TryParse(stated, out var parsed) || parsed.ToString() != owner.PartyId))
         {
             throw RoamingErrors.Create(
-                StatusCode.PermissionDenied,
+                ErrorKind.Forbidden,
                 ErrorReason.PartyMismatch,
                 $"{field} '{stated}' is not {owner.PartyId}; leave it empty or state {owner.PartyId}.",
                 [new("field", field), new("certificate_party_id", owner.PartyId)]);

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Grpc.Core;
-using RoamingGrpc.Endpoint.Errors;
 
 namespace RoamingGrpc.Endpoint.Observability;
 
@@ -46,10 +44,10 @@ public sealed class RoamingMetrics : IDisposable
         _meter.CreateObservableGauge("roaming.outbox.oldest_age", () => _outbox.Select(row => new Measurement<double>(row.OldestAgeSeconds, new KeyValuePair<string, object?>("partner", row.Partner))), "s", "Age of the oldest durable push waiting for a partner.");
     }
 
-    /// <summary>Records a served call.</summary>
-    public void RecordCall(string method, StatusCode code, TimeSpan elapsed)
+    /// <summary>Records a served call with its status code name (e.g. <c>NOT_FOUND</c>).</summary>
+    public void RecordCall(string method, string status, TimeSpan elapsed)
     {
-        var tags = new TagList { { "method", method }, { "status", RoamingErrors.StatusName(code) } };
+        var tags = new TagList { { "method", method }, { "status", status } };
         _calls.Add(1, tags);
         _callDuration.Record(elapsed.TotalSeconds, tags);
     }

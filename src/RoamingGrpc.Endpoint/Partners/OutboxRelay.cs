@@ -209,7 +209,7 @@ public sealed partial class OutboxRelay(
     }
 
     // waitForReady: the shutdown flush waits (within its time limit) for a channel still backing off after a partner outage.
-    private async Task<IReadOnlyList<DeliveryResult>> PushAsync(Grpc.Net.Client.GrpcChannel channel, string kind, IReadOnlyList<OutboxEntry> entries, bool waitForReady, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<DeliveryResult>> PushAsync(global::Grpc.Net.Client.GrpcChannel channel, string kind, IReadOnlyList<OutboxEntry> entries, bool waitForReady, CancellationToken cancellationToken)
     {
         var client = new CsoUpdateService.CsoUpdateServiceClient(channel);
         var deadline = clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime;

@@ -4,6 +4,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Storage.PartnerData;
 
@@ -87,17 +88,17 @@ public sealed class RemoteCommandRelay(
         return new GetCommandResultResponse { CommandResult = record is null ? null : CommandResult.Parser.ParseFrom(record.Payload) };
     }
 
-    private Grpc.Net.Client.GrpcChannel Channel(PartyIdentity cso)
+    private global::Grpc.Net.Client.GrpcChannel Channel(PartyIdentity cso)
     {
         var partner = directory.Find(cso);
         if (partner is null || !directory.IsAdmitted(cso))
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownParty, $"Operator {cso.PartyId} is not a partner of this endpoint.", [new("operator_id", cso.PartyId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownParty, $"Operator {cso.PartyId} is not a partner of this endpoint.", [new("operator_id", cso.PartyId)]);
         }
 
         return directory.IsRegistered(cso) && EndpointSettings.TryParseHttpsUrl(partner.EndpointUrl, out var url)
             ? channels.Get(url, cso)
-            : throw RoamingErrors.Create(StatusCode.Unavailable, ErrorReason.PartnerUnavailable, $"Operator {cso.PartyId} has not completed the handshake yet; try again shortly.", [new("operator_id", cso.PartyId)]);
+            : throw RoamingErrors.Create(ErrorKind.Unavailable, ErrorReason.PartnerUnavailable, $"Operator {cso.PartyId} has not completed the handshake yet; try again shortly.", [new("operator_id", cso.PartyId)]);
     }
 
     private DateTime Deadline() => clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime;
@@ -109,14 +110,14 @@ public sealed class RemoteCommandRelay(
         {
             return await call().ConfigureAwait(false);
         }
-        catch (RpcException ex) when (ex.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
+        catch (RpcException ex) when (ErrorMapping.KindOf(ex.StatusCode) is null or ErrorKind.Unavailable or ErrorKind.DeadlineExceeded)
         {
-            throw RoamingErrors.Create(StatusCode.Unavailable, ErrorReason.PartnerUnavailable, $"Operator {cso.PartyId} did not answer ({ex.StatusCode}); retry with the same request_id.", [new("operator_id", cso.PartyId)]);
+            throw RoamingErrors.Create(ErrorKind.Unavailable, ErrorReason.PartnerUnavailable, $"Operator {cso.PartyId} did not answer ({ex.StatusCode}); retry with the same request_id.", [new("operator_id", cso.PartyId)]);
         }
-        catch (RpcException ex)
+        catch (RpcException ex) when (ErrorMapping.KindOf(ex.StatusCode) is { } kind)
         {
-            var reason = ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason ?? ex.StatusCode.ToString();
-            throw RoamingErrors.Create(ex.StatusCode, ErrorReason.PartnerRejected, $"Operator {cso.PartyId} refused: {ex.Status.Detail}", [new("operator_id", cso.PartyId), new("partner_reason", reason)]);
+            var reason = ErrorMapping.ReasonOf(ex) ?? ErrorMapping.StatusName(ex.StatusCode);
+            throw RoamingErrors.Create(kind, ErrorReason.PartnerRejected, $"Operator {cso.PartyId} refused: {ex.Status.Detail}", [new("operator_id", cso.PartyId), new("partner_reason", reason)]);
         }
     }
 }

@@ -66,7 +66,7 @@ public sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpoin
                 if (!partners.IsAdmitted(caller))
                 {
                     throw RoamingErrors.Create(
-                        StatusCode.PermissionDenied,
+                        ErrorKind.Forbidden,
                         ErrorReason.UnknownParty,
                         $"{caller} is not a partner of {settings.Identity}; its operator must add it to Roaming:Partners.",
                         [new("party_id", caller.PartyId)]);
@@ -75,7 +75,7 @@ public sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpoin
                 if (policy == CallerPolicy.RegisteredPartner && !partners.IsRegistered(caller))
                 {
                     throw RoamingErrors.Create(
-                        StatusCode.FailedPrecondition,
+                        ErrorKind.WrongState,
                         ErrorReason.PartnerNotRegistered,
                         $"{caller} has not completed the platform handshake with {settings.Identity}; call PlatformService.Handshake first.",
                         [new("party_id", caller.PartyId)]);
@@ -87,9 +87,9 @@ public sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpoin
         }
     }
 
-    private static RpcException RoleNotAllowed(PartyIdentity caller, Role allowed, string message) =>
+    private static RoamingException RoleNotAllowed(PartyIdentity caller, Role allowed, string message) =>
         RoamingErrors.Create(
-            StatusCode.PermissionDenied,
+            ErrorKind.Forbidden,
             ErrorReason.RoleNotAllowed,
             message,
             [new("role", ProtoEnumNames.Of(ProtoMapping.ToProto(caller.Role))), new("allowed_roles", ProtoEnumNames.Of(allowed))]);

@@ -8,7 +8,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Domain.Tokens;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.Tokens;
@@ -195,7 +195,7 @@ internal sealed partial class AuthorizationServiceImpl(
             if (evse.Operator.ToString() != cso.PartyId)
             {
                 throw RoamingErrors.Create(
-                    StatusCode.PermissionDenied,
+                    ErrorKind.Forbidden,
                     ErrorReason.PartyMismatch,
                     $"evse_id {evse} is an EVSE of {evse.Operator}, not of the caller {cso.PartyId}.",
                     [new("field", "evse_id"), new("certificate_party_id", cso.PartyId)]);
@@ -214,9 +214,9 @@ internal sealed partial class AuthorizationServiceImpl(
         }
     }
 
-    private static RpcException UnknownToken(TokenType type) =>
+    private static RoamingException UnknownToken(TokenType type) =>
         RoamingErrors.Create(
-            StatusCode.NotFound,
+            ErrorKind.NotFound,
             ErrorReason.UnknownToken,
             $"This provider issued no such {ProtoEnumNames.Of(type)} token.",
             [new("token_type", ProtoEnumNames.Of(type))]);

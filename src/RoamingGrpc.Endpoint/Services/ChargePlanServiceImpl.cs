@@ -5,7 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.ChargePlans;
@@ -55,13 +55,13 @@ internal sealed class ChargePlanServiceImpl(
         var session = await sessions.GetAsync(sessionId, context.CancellationToken).ConfigureAwait(false);
         if (session is null || session.Provider != context.Caller().PartyId)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
         }
 
         var row = await plans.GetAsync(sessionId, context.CancellationToken).ConfigureAwait(false);
         return row is not null && ChargePlanBook.InForce(row) is { } plan
             ? new GetChargePlanResponse { ChargePlan = plan }
-            : throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownChargePlan, $"Session '{sessionId}' has no charge plan in force.", [new("session_id", sessionId)]);
+            : throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownChargePlan, $"Session '{sessionId}' has no charge plan in force.", [new("session_id", sessionId)]);
     }
 
     public override async Task<ClearChargePlanResponse> ClearChargePlan(ClearChargePlanRequest request, ServerCallContext context)

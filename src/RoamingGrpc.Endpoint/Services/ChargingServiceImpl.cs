@@ -6,7 +6,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -101,7 +101,7 @@ internal sealed class ChargingServiceImpl(
         var row = await sessions.GetAsync(sessionId, context.CancellationToken).ConfigureAwait(false);
         return row is not null && row.Provider == context.Caller().PartyId
             ? new GetSessionResponse { Session = Session.Parser.ParseFrom(row.Payload) }
-            : throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+            : throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
     }
 
     public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)

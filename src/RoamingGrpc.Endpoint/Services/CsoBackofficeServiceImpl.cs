@@ -7,7 +7,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -80,7 +80,7 @@ internal sealed class CsoBackofficeServiceImpl(
                     if (owner is not null && owner != site.SiteId)
                     {
                         throw RoamingErrors.Create(
-                            StatusCode.AlreadyExists,
+                            ErrorKind.AlreadyExists,
                             ErrorReason.InvalidField,
                             $"site.evses[{i}].evse_id: EVSE {evseIds[i]} belongs to site '{owner}'; remove it there first.",
                             [new("field", $"site.evses[{i}].evse_id"), new("site_id", owner)]);
@@ -116,7 +116,7 @@ internal sealed class CsoBackofficeServiceImpl(
             write =>
             {
                 var existing = sites.Find(write, siteId)
-                    ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSite, $"Site '{siteId}' does not exist.", [new("site_id", siteId)]);
+                    ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSite, $"Site '{siteId}' does not exist.", [new("site_id", siteId)]);
                 if (existing.Removed)
                 {
                     return new RemoveSiteResponse { Site = Site.Parser.ParseFrom(existing.Payload) };
@@ -161,7 +161,7 @@ internal sealed class CsoBackofficeServiceImpl(
                     if (!sitesOfEvses.ContainsKey(changes[i].EvseId))
                     {
                         throw RoamingErrors.Create(
-                            StatusCode.NotFound,
+                            ErrorKind.NotFound,
                             ErrorReason.UnknownEvse,
                             $"statuses[{i}].evse_id: EVSE {changes[i].EvseId} is not on any site of {endpoint.Identity.PartyId}; publish its site first.",
                             [new("field", $"statuses[{i}].evse_id"), new("evse_id", changes[i].EvseId)]);
@@ -228,7 +228,7 @@ internal sealed class CsoBackofficeServiceImpl(
                 {
                     // Also after removal: the old audience must keep seeing this id's tombstone in its deltas.
                     throw RoamingErrors.Create(
-                        StatusCode.FailedPrecondition,
+                        ErrorKind.WrongState,
                         ErrorReason.WrongState,
                         $"tariff.target_provider_id: tariff id '{tariff.TariffId}' is (or was) for {existing.TargetProvider ?? "every CSP"}; use a new tariff id for another audience.",
                         [new("field", "tariff.target_provider_id")]);
@@ -263,7 +263,7 @@ internal sealed class CsoBackofficeServiceImpl(
             write =>
             {
                 var existing = tariffs.Find(write, tariffId)
-                    ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist.", [new("tariff_id", tariffId)]);
+                    ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist.", [new("tariff_id", tariffId)]);
                 if (existing.Removed)
                 {
                     return new RemoveTariffResponse { Tariff = Tariff.Parser.ParseFrom(existing.Payload) };
@@ -530,7 +530,7 @@ internal sealed class CsoBackofficeServiceImpl(
             write =>
             {
                 var row = sdrs.Find(write, sdrId)
-                    ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSdr, $"SDR '{sdrId}' does not exist.", [new("sdr_id", sdrId)]);
+                    ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSdr, $"SDR '{sdrId}' does not exist.", [new("sdr_id", sdrId)]);
                 var session = sessions.Find(write, row.SessionId)
                     ?? throw new InvalidOperationException($"Session '{row.SessionId}' of SDR '{sdrId}' is missing.");
                 return billing.Correct(

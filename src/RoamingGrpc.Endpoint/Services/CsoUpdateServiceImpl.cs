@@ -5,7 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -332,12 +332,12 @@ internal sealed class CsoUpdateServiceImpl(
                 throw RoamingErrors.InvalidField("version", ErrorReason.InvalidField, "must be positive and equal delivery.entity_version");
             }
         }
-        catch (RpcException ex)
+        catch (RoamingException ex)
         {
             // A refused entry is answered, not thrown: the rest of the batch still applies.
             result.Outcome = DeliveryOutcome.Rejected;
-            result.ErrorReason = ReasonOf(ex);
-            result.ErrorDetail = ex.Status.Detail;
+            result.ErrorReason = ex.Reason;
+            result.ErrorDetail = ex.Message;
             return;
         }
 
@@ -353,12 +353,6 @@ internal sealed class CsoUpdateServiceImpl(
             new ReceivedRecord(cso.PartyId, kind, entry.RecordId, (long)entry.Version, entry.UpdateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0, entry.Removed ? 1 : 0, entry.Record!.ToByteArray()),
             now);
         result.Outcome = DeliveryOutcome.Applied;
-    }
-
-    private static ErrorReason ReasonOf(RpcException error)
-    {
-        var reason = error.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason;
-        return System.Enum.GetValues<ErrorReason>().FirstOrDefault(value => RoamingErrors.ReasonName(value) == reason, ErrorReason.InvalidField);
     }
 
     /// <summary>One pushed entry, whatever its kind.</summary>

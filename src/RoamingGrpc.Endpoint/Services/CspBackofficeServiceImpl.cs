@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -52,7 +52,7 @@ internal sealed partial class CspBackofficeServiceImpl(
                 if (tokens.Find(write, (long)token.Type, token.Uid) is { Removed: false })
                 {
                     throw RoamingErrors.Create(
-                        StatusCode.AlreadyExists,
+                        ErrorKind.AlreadyExists,
                         ErrorReason.InvalidField,
                         $"token.uid: a {ProtoEnumNames.Of(token.Type)} token with this uid exists already; change it with UpdateToken.",
                         [new("field", "token.uid"), new("token_type", ProtoEnumNames.Of(token.Type))]);
@@ -154,7 +154,7 @@ internal sealed partial class CspBackofficeServiceImpl(
         tokens.Find(write, (long)type, uid) is { Removed: false } existing
             ? existing
             : throw RoamingErrors.Create(
-                StatusCode.NotFound,
+                ErrorKind.NotFound,
                 ErrorReason.UnknownToken,
                 $"No {ProtoEnumNames.Of(type)} token with this uid was issued; issue it with IssueToken.",
                 [new("token_type", ProtoEnumNames.Of(type))]);
@@ -190,7 +190,7 @@ internal sealed partial class CspBackofficeServiceImpl(
         var row = await tokens.GetAsync((long)token.Type, token.Uid, context.CancellationToken).ConfigureAwait(false);
         if (row is null || row.Removed)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownToken, $"token: no {ProtoEnumNames.Of(token.Type)} token {TokenValidator.Tail(token.Uid)} was issued here.", [new("field", "token")]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownToken, $"token: no {ProtoEnumNames.Of(token.Type)} token {TokenValidator.Tail(token.Uid)} was issued here.", [new("field", "token")]);
         }
 
         // Only a token that may charge now is started remotely: the command itself is the authorization.
@@ -198,7 +198,7 @@ internal sealed partial class CspBackofficeServiceImpl(
         if (!issued.Valid || (issued.ExpireTime is not null && issued.ExpireTime.ToDateTimeOffset() <= clock.GetUtcNow()))
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 $"token {TokenValidator.Tail(token.Uid)} is {(issued.Valid ? "expired" : "blocked")}; it cannot start a session.",
                 [new("field", "token")]);

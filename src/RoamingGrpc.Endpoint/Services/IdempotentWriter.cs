@@ -60,7 +60,7 @@ public sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimePr
         CryptographicOperations.FixedTimeEquals(earlier.RequestHash, hash)
             ? parser.ParseFrom(earlier.Response)
             : throw RoamingErrors.Create(
-                StatusCode.AlreadyExists,
+                ErrorKind.AlreadyExists,
                 ErrorReason.RequestIdReused,
                 $"request_id '{requestId}' was already used for a different {method} request; use a new request_id for a new request.",
                 [new("request_id", requestId)]);

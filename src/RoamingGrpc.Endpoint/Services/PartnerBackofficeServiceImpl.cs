@@ -1,4 +1,5 @@
 using Grpc.Core;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
@@ -50,7 +51,7 @@ internal sealed class PartnerBackofficeServiceImpl(
         {
             var identity = RequestFields.Party(endpoint.Identity.Role.Counterpart(), request.PartyId, "party_id");
             targets = [directory.Find(identity) ?? throw RoamingErrors.Create(
-                StatusCode.NotFound, ErrorReason.UnknownParty, $"{identity} is not in this endpoint's partner registry.")];
+                ErrorKind.NotFound, ErrorReason.UnknownParty, $"{identity} is not in this endpoint's partner registry.")];
         }
 
         var response = new RunHandshakeResponse();
@@ -65,13 +66,13 @@ internal sealed class PartnerBackofficeServiceImpl(
             }
             catch (RpcException ex)
             {
-                result.ErrorCode = RoamingErrors.StatusName(ex.StatusCode);
-                result.ErrorReason = ex.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason ?? string.Empty;
+                result.ErrorCode = ErrorMapping.StatusName(ex.StatusCode);
+                result.ErrorReason = ErrorMapping.ReasonOf(ex) ?? string.Empty;
                 result.ErrorMessage = ex.Status.Detail;
             }
             catch (PartnerUnreachableException ex)
             {
-                result.ErrorCode = RoamingErrors.StatusName(StatusCode.FailedPrecondition);
+                result.ErrorCode = RoamingErrors.CodeName(ErrorKind.WrongState);
                 result.ErrorMessage = ex.Message;
             }
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -37,7 +37,7 @@ internal sealed class PlatformServiceImpl(
         if (details.Identity != caller)
         {
             throw RoamingErrors.Create(
-                StatusCode.PermissionDenied,
+                ErrorKind.Forbidden,
                 ErrorReason.PartyMismatch,
                 $"caller states {details.Identity}, but the client certificate is issued to {caller}; a party can only register itself.",
                 [new("field", "caller.party_id"), new("certificate_party_id", caller.PartyId)]);

@@ -5,7 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -127,7 +127,7 @@ internal sealed class ReservationServiceImpl(
         var row = await store.GetAsync(reservationId, context.CancellationToken).ConfigureAwait(false);
         return row is not null && row.Provider == context.Caller().PartyId
             ? new GetReservationResponse { Reservation = Reservation.Parser.ParseFrom(row.Payload) }
-            : throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownReservation, $"Reservation '{reservationId}' does not exist.", [new("reservation_id", reservationId)]);
+            : throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownReservation, $"Reservation '{reservationId}' does not exist.", [new("reservation_id", reservationId)]);
     }
 
     public override async Task<ListReservationsResponse> ListReservations(ListReservationsRequest request, ServerCallContext context)

@@ -3,7 +3,7 @@ using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -125,7 +125,7 @@ internal sealed class SdrServiceImpl(
         if (sdr.Status != SdrStatus.New)
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 $"SDR '{sdrId}' is {ProtoEnumNames.Of(sdr.Status)}; only a NEW SDR can be {(target == SdrStatus.Accepted ? "accepted" : "disputed")}.",
                 [new("sdr_id", sdrId)]);
@@ -141,6 +141,6 @@ internal sealed class SdrServiceImpl(
         return sdr;
     }
 
-    private static RpcException UnknownSdr(string sdrId) =>
-        RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSdr, $"SDR '{sdrId}' does not exist.", [new("sdr_id", sdrId)]);
+    private static RoamingException UnknownSdr(string sdrId) =>
+        RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSdr, $"SDR '{sdrId}' does not exist.", [new("sdr_id", sdrId)]);
 }

@@ -46,7 +46,7 @@ internal sealed class SiteServiceImpl(ISiteRepository sites, TimeProvider clock)
         var row = await sites.GetAsync(siteId, context.CancellationToken).ConfigureAwait(false);
         if (row is null || row.Removed)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSite, $"Site '{siteId}' does not exist or was removed.", [new("site_id", siteId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSite, $"Site '{siteId}' does not exist or was removed.", [new("site_id", siteId)]);
         }
 
         return new GetSiteResponse { Site = Site.Parser.ParseFrom(row.Payload) };

@@ -5,7 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Support;
@@ -64,7 +64,7 @@ internal sealed class SupportServiceImpl(
                 write => unlocks.Unlock(write, provider, target, requestId, request.Reason, options.Value.Charging.CommandTimeout),
                 context.CancellationToken).ConfigureAwait(false);
         }
-        catch (RpcException refusal) when (UnlockDesk.IsAudited(refusal.StatusCode))
+        catch (RoamingException refusal) when (UnlockDesk.IsAudited(refusal))
         {
             // The refused request rolled back; the audit keeps it anyway, then the caller gets the refusal.
             await database.WriteAsync(

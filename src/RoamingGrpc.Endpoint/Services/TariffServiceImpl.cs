@@ -5,7 +5,7 @@ using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Pricing;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.Sites;
@@ -40,7 +40,7 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
         if (request.SiteId.Length > 0 || request.EvseId.Length > 0)
         {
             throw RoamingErrors.Create(
-                StatusCode.Unimplemented,
+                ErrorKind.NotLive,
                 ErrorReason.UseCaseNotLive,
                 "Filtering tariffs by site_id or evse_id is not live on this endpoint version; list all and match the connectors' tariff_ids.");
         }
@@ -69,7 +69,7 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
         var row = await tariffs.GetAsync(tariffId, context.CancellationToken).ConfigureAwait(false);
         if (!TariffChoice.VisibleTo(row, context.Caller().PartyId))
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
         }
 
         return new GetTariffResponse { Tariff = Tariff.Parser.ParseFrom(row.Payload) };
@@ -100,12 +100,12 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
         var evse = site?.Evses.FirstOrDefault(candidate => candidate.EvseId == evseId);
         if (site is null || evse is null)
         {
-            throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownEvse, $"EVSE {evseId} is not on any site of this operator.", [new("evse_id", evseId)]);
+            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownEvse, $"EVSE {evseId} is not on any site of this operator.", [new("evse_id", evseId)]);
         }
 
         var connector = (request.ConnectorId.Length == 0 ? evse.Connectors.FirstOrDefault() : evse.Connectors.FirstOrDefault(candidate => candidate.ConnectorId == request.ConnectorId))
             ?? throw RoamingErrors.Create(
-                StatusCode.NotFound,
+                ErrorKind.NotFound,
                 ErrorReason.UnknownConnector,
                 $"EVSE {evseId} has no connector '{request.ConnectorId}'.",
                 [new("evse_id", evseId), new("connector_id", request.ConnectorId)]);
@@ -188,7 +188,7 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
         var row = await tariffs.GetAsync(tariffId, cancellationToken).ConfigureAwait(false);
         return TariffChoice.VisibleTo(row, caller)
             ? Tariff.Parser.ParseFrom(row.Payload)
-            : throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
+            : throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownTariff, $"Tariff '{tariffId}' does not exist for you or was removed.", [new("tariff_id", tariffId)]);
     }
 
     // The tariff that applies to the caller at the connector (TariffChoice): the estimate prices with it.
@@ -201,7 +201,7 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
         }
 
         return TariffChoice.Applicable(rows, caller, start) ?? throw RoamingErrors.Create(
-            StatusCode.NotFound,
+            ErrorKind.NotFound,
             ErrorReason.UnknownTariff,
             $"No tariff of connector '{connector.ConnectorId}' of EVSE {evseId} applies to you at {start:O}.",
             [new("evse_id", evseId), new("connector_id", connector.ConnectorId)]);

@@ -5,7 +5,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Domain.Tokens;
 using RoamingGrpc.Endpoint.Errors;
-using RoamingGrpc.Endpoint.Interceptors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.Tokens;
@@ -72,7 +72,7 @@ internal sealed class TokenUpdateServiceImpl(
         if (request.Tokens.Count > MaxTokens)
         {
             throw RoamingErrors.Create(
-                StatusCode.InvalidArgument,
+                ErrorKind.InvalidArgument,
                 ErrorReason.BatchTooLarge,
                 $"tokens: at most {MaxTokens} tokens per push (was {request.Tokens.Count}); send a FULL list in chunks.",
                 [new("field", "tokens"), new("max_entries", MaxTokens.ToString(CultureInfo.InvariantCulture))]);
@@ -217,9 +217,9 @@ internal sealed class TokenUpdateServiceImpl(
         TokenCount = (uint)lists.Count(write, list.Csp),
     };
 
-    private static RpcException Mismatch(PartnerTokenListRow list, string detail) =>
+    private static RoamingException Mismatch(PartnerTokenListRow list, string detail) =>
         RoamingErrors.Create(
-            StatusCode.FailedPrecondition,
+            ErrorKind.WrongState,
             ErrorReason.ListVersionMismatch,
             detail,
             [new("current_version", list.Version == 0 ? string.Empty : list.Version.ToString(CultureInfo.InvariantCulture))]);

@@ -265,7 +265,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 if (clock.GetUtcNow() - fullSince > options.AckTimeout)
                 {
                     throw RoamingErrors.Create(
-                        StatusCode.ResourceExhausted,
+                        ErrorKind.Exhausted,
                         ErrorReason.SlowConsumer,
                         $"no acknowledgement for {options.AckTimeout.TotalSeconds:0} s with {window} events in flight; resume after your last applied sequence.");
                 }
@@ -391,13 +391,13 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         return newest;
     }
 
-    private RpcException Stale(long cursor, long prunedThrough, long latest) =>
+    private RoamingException Stale(long cursor, long prunedThrough, long latest) =>
         RoamingErrors.Create(
-            StatusCode.OutOfRange,
+            ErrorKind.OutOfRange,
             ErrorReason.StaleCursor,
             $"sequence {cursor} is outside the retained log ({prunedThrough + 1}..{latest}); pull {protocol.ResyncListing} and resubscribe after its sequence.",
             [new("oldest_sequence", (prunedThrough + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), new("latest_sequence", latest.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 
-    private RpcException ProtocolViolation(string detail) =>
-        RoamingErrors.Create(StatusCode.InvalidArgument, ErrorReason.StreamProtocolViolation, $"{protocol.RpcName}: {detail}.");
+    private RoamingException ProtocolViolation(string detail) =>
+        RoamingErrors.Create(ErrorKind.InvalidArgument, ErrorReason.StreamProtocolViolation, $"{protocol.RpcName}: {detail}.");
 }

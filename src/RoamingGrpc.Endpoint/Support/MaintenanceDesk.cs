@@ -46,7 +46,7 @@ internal sealed class MaintenanceDesk(
         if (stored is not null && MaintenanceTimeline.IsFinal((MaintenancePhase)stored.State))
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.WrongState,
                 $"Maintenance notice '{stored.MaintenanceNoticeId}' is {ProtoEnumNames.Of(stored.State)}; publish a new notice instead.",
                 [new("state", ProtoEnumNames.Of(stored.State)), new("maintenance_notice_id", stored.MaintenanceNoticeId)]);
@@ -81,7 +81,7 @@ internal sealed class MaintenanceDesk(
     public MaintenanceNotice End(WriteContext write, string noticeId, DateTimeOffset? endedAt)
     {
         var existing = notices.Find(write, noticeId)
-            ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownMaintenanceNotice, $"Maintenance notice '{noticeId}' does not exist.", [new("maintenance_notice_id", noticeId)]);
+            ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownMaintenanceNotice, $"Maintenance notice '{noticeId}' does not exist.", [new("maintenance_notice_id", noticeId)]);
         var notice = MaintenanceNotice.Parser.ParseFrom(existing.Payload);
         var phase = (MaintenancePhase)notice.State;
         if (MaintenanceTimeline.IsFinal(phase))
@@ -204,7 +204,7 @@ internal sealed class MaintenanceDesk(
                 if (strict)
                 {
                     throw RoamingErrors.Create(
-                        StatusCode.NotFound,
+                        ErrorKind.NotFound,
                         ErrorReason.UnknownSite,
                         $"maintenance_notice.site_ids[{i}]: site '{notice.SiteIds[i]}' does not exist.",
                         [new("field", $"maintenance_notice.site_ids[{i}]"), new("site_id", notice.SiteIds[i])]);
@@ -228,7 +228,7 @@ internal sealed class MaintenanceDesk(
                 if (strict)
                 {
                     throw RoamingErrors.Create(
-                        StatusCode.NotFound,
+                        ErrorKind.NotFound,
                         ErrorReason.UnknownEvse,
                         $"maintenance_notice.evse_ids[{i}]: EVSE {notice.EvseIds[i]} is not on any site of this operator.",
                         [new("field", $"maintenance_notice.evse_ids[{i}]"), new("evse_id", notice.EvseIds[i])]);

@@ -35,7 +35,7 @@ internal sealed class UnlockDesk(
         if (!location.Evse.Capabilities.Contains(EvseCapability.UnlockCapable))
         {
             throw RoamingErrors.Create(
-                StatusCode.FailedPrecondition,
+                ErrorKind.WrongState,
                 ErrorReason.NotUnlockCapable,
                 $"EVSE {subject.EvseId} cannot unlock its connectors remotely (no UNLOCK_CAPABLE); on-site assistance is needed.",
                 [new("evse_id", subject.EvseId)]);
@@ -66,21 +66,21 @@ internal sealed class UnlockDesk(
     }
 
     /// <summary>True for the refusals the audit keeps: the request was understood, and turned down for what it named.</summary>
-    public static bool IsAudited(StatusCode code) =>
-        code is StatusCode.NotFound or StatusCode.PermissionDenied or StatusCode.FailedPrecondition or StatusCode.InvalidArgument;
+    public static bool IsAudited(RoamingException refusal) =>
+        refusal.Kind is ErrorKind.NotFound or ErrorKind.Forbidden or ErrorKind.WrongState or ErrorKind.InvalidArgument;
 
     /// <summary>Audits a refused request (in its own transaction, after the refused one rolled back).</summary>
-    public void Refused(WriteContext write, string provider, string requestId, UnlockTarget target, string reason, RpcException refusal)
+    public void Refused(WriteContext write, string provider, string requestId, UnlockTarget target, string reason, RoamingException refusal)
     {
         ArgumentNullException.ThrowIfNull(refusal);
         // The EVSE as far as it is known: named in the request, or the session's (also another CSP's: the audit is the CSO's own).
         var sessionEvse = target.SessionId.Length > 0 ? sessions.Find(write, target.SessionId)?.EvseId : null;
         var row = Row(provider, requestId, target, sessionEvse ?? target.EvseId, target.ConnectorId, target.SessionId, reason) with
         {
-            RefusalCode = RoamingErrors.StatusName(refusal.StatusCode),
-            RefusalReason = refusal.GetRpcStatus()?.GetDetail<Google.Rpc.ErrorInfo>()?.Reason ?? string.Empty,
+            RefusalCode = RoamingErrors.CodeName(refusal.Kind),
+            RefusalReason = RoamingErrors.ReasonName(refusal.Reason),
             ResultTime = clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            ResultMessage = Shorten(refusal.Status.Detail),
+            ResultMessage = Shorten(refusal.Message),
         };
         audit.Add(write, row);
     }
@@ -118,7 +118,7 @@ internal sealed class UnlockDesk(
     private UnlockSubject SessionToUnlock(WriteContext write, string provider, string sessionId)
     {
         var row = sessions.Find(write, sessionId)
-            ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
+            ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
         if (row.Provider != provider)
         {
             throw OtherProvider("session_id", provider, $"Session '{sessionId}' is not a session of {provider}.");
@@ -148,7 +148,7 @@ internal sealed class UnlockDesk(
         {
             var commandId = target.FailedCommandId;
             var command = commands.Find(write, commandId)
-                ?? throw RoamingErrors.Create(StatusCode.NotFound, ErrorReason.UnknownCommand, $"Command '{commandId}' does not exist.", [new("command_id", commandId)]);
+                ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownCommand, $"Command '{commandId}' does not exist.", [new("command_id", commandId)]);
             if (command.Provider != provider)
             {
                 throw OtherProvider("failed_activation.failed_command_id", provider, $"Command '{commandId}' is not a command of {provider}.");
@@ -166,13 +166,13 @@ internal sealed class UnlockDesk(
 
             if (command.Result is null)
             {
-                throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Command '{commandId}' has no outcome yet; a start that fails is reported within its result_timeout.", [new("state", "OPEN"), new("command_id", commandId)]);
+                throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.WrongState, $"Command '{commandId}' has no outcome yet; a start that fails is reported within its result_timeout.", [new("state", "OPEN"), new("command_id", commandId)]);
             }
 
             var outcome = CommandResult.Parser.ParseFrom(command.Result);
             if (outcome.Result == CommandResultType.Started)
             {
-                throw RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, $"Command '{commandId}' started session '{outcome.SessionId}': unlock it by session_id (UC5-2).", [new("state", "STARTED"), new("command_id", commandId)]);
+                throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.WrongState, $"Command '{commandId}' started session '{outcome.SessionId}': unlock it by session_id (UC5-2).", [new("state", "STARTED"), new("command_id", commandId)]);
             }
 
             session = command.SessionId is { } sessionId && sessions.Find(write, sessionId) is { } row ? Session.Parser.ParseFrom(row.Payload) : null;
@@ -190,7 +190,7 @@ internal sealed class UnlockDesk(
                 throw attempts.Count > 0
                     ? OtherProvider("failed_activation.authorization_reference", provider, $"Authorization reference '{reference}' at EVSE {target.EvseId} is not one of {provider}.")
                     : RoamingErrors.Create(
-                        StatusCode.NotFound,
+                        ErrorKind.NotFound,
                         ErrorReason.UnknownSession,
                         $"No activation with authorization reference '{reference}' at EVSE {target.EvseId}.",
                         [new("field", "failed_activation.authorization_reference"), new("authorization_reference", reference)]);
@@ -223,11 +223,11 @@ internal sealed class UnlockDesk(
         null,
         string.Empty);
 
-    private static RpcException OtherProvider(string field, string provider, string message) =>
-        RoamingErrors.Create(StatusCode.PermissionDenied, ErrorReason.PartyMismatch, message, [new("field", field), new("certificate_party_id", provider)]);
+    private static RoamingException OtherProvider(string field, string provider, string message) =>
+        RoamingErrors.Create(ErrorKind.Forbidden, ErrorReason.PartyMismatch, message, [new("field", field), new("certificate_party_id", provider)]);
 
-    private static RpcException WrongState(SessionState state, string message, string sessionId) =>
-        RoamingErrors.Create(StatusCode.FailedPrecondition, ErrorReason.WrongState, message, [new("state", ProtoEnumNames.Of(state)), new("session_id", sessionId)]);
+    private static RoamingException WrongState(SessionState state, string message, string sessionId) =>
+        RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.WrongState, message, [new("state", ProtoEnumNames.Of(state)), new("session_id", sessionId)]);
 
     private static Google.Protobuf.WellKnownTypes.Timestamp Time(long unixMilliseconds) =>
         Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds));

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using static RoamingGrpc.Endpoint.Tests.Tokens.TokenKit;
@@ -67,13 +68,13 @@ public sealed class TokenAuthorizerTests(ITestOutputHelper output)
             new TokenRef { Uid = "0F0F0F0F", Type = TokenType.Rfid }, IdentificationMethod.Rfid, EvseId, null, null, "u2", CancellationToken.None);
         var notPartner = await authorizer.AuthorizeAsync(
             new TokenRef { Uid = "NL-TNM-CAB123456", Type = TokenType.Emaid }, IdentificationMethod.PlugAndCharge, EvseId, null, null, "u3", CancellationToken.None);
-        var malformed = await Assert.ThrowsAsync<RpcException>(async () => await authorizer.AuthorizeAsync(
+        var malformed = await Assert.ThrowsAsync<RoamingException>(async () => await authorizer.AuthorizeAsync(
             new TokenRef { Uid = "04A1B2CZ", Type = TokenType.Rfid }, IdentificationMethod.Rfid, EvseId, null, null, "u4", CancellationToken.None));
 
         Assert.Equal((AuthorizationStatus.NotAllowed, AuthorizationMethod.Online, "DE-8EO", string.Empty), (unknownAtCsp.Status, unknownAtCsp.Method, unknownAtCsp.ProviderId, unknownAtCsp.AuthorizationReference));
         Assert.Equal((AuthorizationStatus.NotAllowed, string.Empty), (noCsp.Status, noCsp.ProviderId));
         Assert.Equal((AuthorizationStatus.NotAllowed, string.Empty), (notPartner.Status, notPartner.ProviderId));
-        Assert.Equal((StatusCode.InvalidArgument, "token.uid"), (malformed.StatusCode, Metadata(malformed, "field")));
+        Assert.Equal((ErrorKind.InvalidArgument, "token.uid"), (malformed.Kind, malformed.Field?.Field));
     }
 
     [Fact]

@@ -9,7 +9,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Security;
 
-namespace RoamingGrpc.Endpoint.Interceptors;
+namespace RoamingGrpc.Endpoint.Grpc;
 
 /// <summary>
 /// Authorizes every call (see <see cref="CallerAuthorizer"/>), makes the caller's identity available to the

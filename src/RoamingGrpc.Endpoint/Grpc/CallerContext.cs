@@ -1,7 +1,7 @@
 using Grpc.Core;
 using RoamingGrpc.Domain.Parties;
 
-namespace RoamingGrpc.Endpoint.Interceptors;
+namespace RoamingGrpc.Endpoint.Grpc;
 
 /// <summary>The authenticated caller of the current call, as established by <see cref="CallerInterceptor"/>.</summary>
 public static class CallerContext

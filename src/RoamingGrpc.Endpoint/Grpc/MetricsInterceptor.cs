@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using RoamingGrpc.Endpoint.Observability;
 
-namespace RoamingGrpc.Endpoint.Observability;
+namespace RoamingGrpc.Endpoint.Grpc;
 
 /// <summary>The outermost interceptor: every served call is counted and timed with the status it ended with.</summary>
 internal sealed class MetricsInterceptor(RoamingMetrics metrics) : Interceptor
@@ -52,7 +53,7 @@ internal sealed class MetricsInterceptor(RoamingMetrics metrics) : Interceptor
         }
         finally
         {
-            metrics.RecordCall(context.Method, code, Stopwatch.GetElapsedTime(started));
+            metrics.RecordCall(context.Method, ErrorMapping.StatusName(code), Stopwatch.GetElapsedTime(started));
         }
     }
 }

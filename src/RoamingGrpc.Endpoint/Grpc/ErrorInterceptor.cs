@@ -5,11 +5,13 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Storage;
 
-namespace RoamingGrpc.Endpoint.Interceptors;
+namespace RoamingGrpc.Endpoint.Grpc;
 
 /// <summary>
-/// The one place exceptions become statuses. <see cref="RpcException"/>s raised on purpose pass through; a
-/// cancelled call stays cancelled; storage that cannot write is UNAVAILABLE; anything else is logged once and answered as INTERNAL without internals.
+/// The one place exceptions become statuses: a <see cref="RoamingException"/> (a typed refusal of the features) is
+/// mapped by <see cref="ErrorMapping"/>; a cancelled call stays cancelled; storage that cannot write is UNAVAILABLE; a
+/// contract RPC this build does not serve is UNIMPLEMENTED / USE_CASE_NOT_LIVE; anything else is logged once and
+/// answered as INTERNAL without internals.
 /// </summary>
 internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger) : Interceptor
 {
@@ -20,9 +22,9 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
         {
             return await continuation(request, context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsUnexpected(ex, context))
+        catch (Exception ex) when (NeedsMapping(ex, context))
         {
-            throw Internal(ex, context);
+            throw Map(ex, context);
         }
     }
 
@@ -33,9 +35,9 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
         {
             return await continuation(requestStream, context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsUnexpected(ex, context))
+        catch (Exception ex) when (NeedsMapping(ex, context))
         {
-            throw Internal(ex, context);
+            throw Map(ex, context);
         }
     }
 
@@ -46,9 +48,9 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
         {
             await continuation(request, responseStream, context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsUnexpected(ex, context))
+        catch (Exception ex) when (NeedsMapping(ex, context))
         {
-            throw Internal(ex, context);
+            throw Map(ex, context);
         }
     }
 
@@ -59,40 +61,41 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
         {
             await continuation(requestStream, responseStream, context).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsUnexpected(ex, context))
+        catch (Exception ex) when (NeedsMapping(ex, context))
         {
-            throw Internal(ex, context);
+            throw Map(ex, context);
         }
     }
 
-    private static bool IsUnexpected(Exception exception, ServerCallContext context) =>
+    // RpcExceptions raised at the edge itself (stream lifetimes) pass through, except the generated UNIMPLEMENTED.
+    private static bool NeedsMapping(Exception exception, ServerCallContext context) =>
         (exception is not RpcException || IsGeneratedUnimplemented(exception))
         && !(exception is OperationCanceledException && context.CancellationToken.IsCancellationRequested);
 
-    // The generated service base answers RPCs that a partially live service does not override with an empty
-    // UNIMPLEMENTED; partners get the contract's reason instead.
+    // The generated service base answers RPCs that a service does not override with an empty UNIMPLEMENTED; partners
+    // get the contract's reason instead.
     private static bool IsGeneratedUnimplemented(Exception exception) =>
         exception is RpcException { StatusCode: StatusCode.Unimplemented } rpc && rpc.Status.Detail.Length == 0;
 
-    private RpcException Internal(Exception exception, ServerCallContext context)
+    private RpcException Map(Exception exception, ServerCallContext context)
     {
-        if (IsGeneratedUnimplemented(exception))
+        switch (exception)
         {
-            return RoamingErrors.Create(
-                StatusCode.Unimplemented,
-                ErrorReason.UseCaseNotLive,
-                $"{context.Method} is part of contract v1 but not live on this endpoint version; see GetPlatformInfo for the live use cases.");
+            case RoamingException refusal:
+                return ErrorMapping.ToRpcException(refusal);
+            case RpcException when IsGeneratedUnimplemented(exception):
+                return ErrorMapping.ToRpcException(RoamingErrors.Create(
+                    ErrorKind.NotLive,
+                    ErrorReason.UseCaseNotLive,
+                    $"{context.Method} is part of contract v1 but not live on this endpoint version; see GetPlatformInfo for the live use cases."));
+            case StorageUnavailableException:
+                // Shutting down, or storage lost: transient from the caller's point of view; the cause is logged by storage.
+                return new RpcException(new Status(StatusCode.Unavailable, "The endpoint cannot store data right now; retry later."));
+            default:
+                var reference = context.GetHttpContext().TraceIdentifier;
+                Log.Unexpected(logger, context.Method, reference, exception);
+                return new RpcException(new Status(StatusCode.Internal, $"Internal error (reference {reference})."));
         }
-
-        if (exception is StorageUnavailableException)
-        {
-            // Shutting down, or storage lost: transient from the caller's point of view; the cause is logged by storage.
-            return new RpcException(new Status(StatusCode.Unavailable, "The endpoint cannot store data right now; retry later."));
-        }
-
-        var reference = context.GetHttpContext().TraceIdentifier;
-        Log.Unexpected(logger, context.Method, reference, exception);
-        return new RpcException(new Status(StatusCode.Internal, $"Internal error (reference {reference})."));
     }
 
     private static partial class Log
