@@ -17,13 +17,15 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
     private readonly Channel<WriteWork> _queue;
     private readonly int _maxBatch;
     private readonly ILogger<SqliteDatabase> _logger;
+    private readonly CommitNotifier _notifier;
     private readonly Lazy<Task> _writer;
 
     /// <summary>Creates the store; the schema is migrated and the writer started on first use.</summary>
-    public SqliteDatabase(SqliteConnectionFactory connections, IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
+    public SqliteDatabase(SqliteConnectionFactory connections, CommitNotifier notifier, IOptions<StorageOptions> options, ILogger<SqliteDatabase> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         _connections = connections;
+        _notifier = notifier;
         _logger = logger;
         _maxBatch = Math.Max(1, options.Value.MaxWriteBatch);
         _queue = Channel.CreateBounded<WriteWork>(new BoundedChannelOptions(4 * _maxBatch)
@@ -152,6 +154,7 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
     private void CommitBatch(SqliteConnection connection, PreparedStatements statements, List<WriteWork> batch)
     {
+        var changes = StoreChanges.None;
         try
         {
             using var transaction = connection.BeginTransaction();
@@ -160,8 +163,13 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             {
                 // One savepoint name serves every unit: each is released (or rolled back to and released) before
                 // the next starts, so the three statements are prepared once.
+                context.BeginUnit();
                 Run(context, "SAVEPOINT unit");
-                if (!work.Execute(context))
+                if (work.Execute(context))
+                {
+                    changes |= context.Changes; // a unit rolled back changed nothing
+                }
+                else
                 {
                     Run(context, "ROLLBACK TO unit");
                 }
@@ -186,6 +194,7 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
             return;
         }
 
+        _notifier.Committed(changes);
         foreach (var item in batch)
         {
             item.Complete();

@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
     {
         services.Configure(configure);
         services.AddSingleton<SqliteConnectionFactory>();
+        services.AddSingleton<CommitNotifier>();
         services.AddSingleton<SqliteDatabase>();
         services.AddSingleton<IDatabase>(provider => provider.GetRequiredService<SqliteDatabase>());
         services.AddSingleton<IPartnerRepository, PartnerRepository>();

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Cli.Simulator;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Storage.PartnerData;
 using RoamingGrpc.Storage.Tokens;
@@ -225,7 +226,7 @@ internal sealed class ChargingScenarios(
         while (DateTime.UtcNow < deadline)
         {
             var held = csp().Services.GetRequiredService<IReceivedRecords>();
-            var plans = (await held.ListAsync("DE*ABC", OutboxRelay.ChargePlanKind, cancellationToken).ConfigureAwait(false))
+            var plans = (await held.ListAsync("DE*ABC", PushKinds.ChargePlan.Name, cancellationToken).ConfigureAwait(false))
                 .Select(row => ChargePlan.Parser.ParseFrom(row.Payload))
                 .Where(plan => plan.SessionId == sessionId)
                 .ToList();
@@ -335,7 +336,7 @@ internal sealed class ChargingScenarios(
         while (DateTime.UtcNow < deadline)
         {
             var held = csp().Services.GetRequiredService<IReceivedRecords>();
-            var sdr = (await held.ListAsync("DE*ABC", OutboxRelay.SdrKind, cancellationToken).ConfigureAwait(false))
+            var sdr = (await held.ListAsync("DE*ABC", PushKinds.Sdr.Name, cancellationToken).ConfigureAwait(false))
                 .Select(row => Sdr.Parser.ParseFrom(row.Payload))
                 .FirstOrDefault(candidate => candidate.SessionId == sessionId);
             if (sdr is not null)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -138,7 +139,7 @@ internal sealed class DemoRunner(TextWriter output)
                 Line($"CSO back office UpsertTariff {stored.Tariff.TariffId} for {(stored.Tariff.TargetProviderId.Length == 0 ? "every CSP" : stored.Tariff.TargetProviderId)}: version {stored.Tariff.Version}");
             }
 
-            var pushedTariffs = await WaitForPushedAsync(csp, OutboxRelay.TariffKind, Tariff.Parser, 2, cancellationToken).ConfigureAwait(false);
+            var pushedTariffs = await WaitForPushedAsync(csp, PushKinds.Tariff.Name, Tariff.Parser, 2, cancellationToken).ConfigureAwait(false);
             Line($"CSP holds (pushed): {string.Join(", ", pushedTariffs.Select(tariff => $"{tariff.TariffId} {string.Join(" + ", tariff.Elements.SelectMany(element => element.PriceComponents).Select(component => $"{ProtoName(component.Type)} {component.Price.Amount} {component.Price.CurrencyCode}"))}"))}");
             var pulledTariffs = await new TariffService.TariffServiceClient(cspPartnerChannels.Get(csoUrl, Cso))
                 .ListTariffsAsync(new ListTariffsRequest(), deadline: Deadline(), cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -272,7 +273,7 @@ internal sealed class DemoRunner(TextWriter output)
         var deadline = DateTime.UtcNow + StepTimeout;
         while (true)
         {
-            var sites = await WaitForPushedAsync(csp, OutboxRelay.SiteKind, Site.Parser, count, cancellationToken).ConfigureAwait(false);
+            var sites = await WaitForPushedAsync(csp, PushKinds.Site.Name, Site.Parser, count, cancellationToken).ConfigureAwait(false);
             if (sites.Count(site => site.Removed) == 1 || DateTime.UtcNow > deadline)
             {
                 return sites;

@@ -172,7 +172,7 @@ internal sealed class ChargePlanBook(IChargePlanStore plans, SessionRecorder rec
         plans.Save(write, row with { Version = version, CspPlan = csp?.ToByteArray(), CsoPlan = cso?.ToByteArray() });
         if (published is not null)
         {
-            recorder.Push(write, session.ProviderId, published, now);
+            recorder.Push(write, session.ProviderId, published);
         }
 
         return (published, after);

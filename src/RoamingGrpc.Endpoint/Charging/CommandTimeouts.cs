@@ -18,8 +18,6 @@ internal sealed partial class CommandTimeouts(
     ISessionStore sessions,
     IDatabase database,
     SessionDesk desk,
-    ChargingFeeds feeds,
-    OutboxSignal outboxSignal,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
@@ -48,12 +46,6 @@ internal sealed partial class CommandTimeouts(
             {
                 Log.PendingExpired(Logger, sessionId);
             }
-        }
-
-        if (overdue.Count + stale.Count > 0)
-        {
-            feeds.ChargingInfo.Notify();
-            outboxSignal.Ring();
         }
     }
 

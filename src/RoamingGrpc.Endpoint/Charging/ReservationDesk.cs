@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
@@ -23,7 +24,7 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// an ACTIVE reservation opens its service session in state RESERVED: the token's start continues that session (the
 /// reservation time is billed in its SDR), an expiry completes it into an SDR of service kind RESERVATION, a
 /// cancellation voids it. Every version of a reservation is pushed to its home-CSP (outbox kind
-/// <see cref="OutboxRelay.ReservationKind"/>). Reservation times come from <see cref="ReservationClock"/>. Every
+/// <see cref="PushKinds.Reservation"/>). Reservation times come from <see cref="ReservationClock"/>. Every
 /// method runs inside the caller's write transaction.
 /// </summary>
 internal sealed class ReservationDesk(
@@ -360,7 +361,7 @@ internal sealed class ReservationDesk(
             now.ToUnixTimeMilliseconds(),
             0,
             reservation.ToByteArray()));
-        recorder.Push(write, reservation, clock.GetUtcNow());
+        recorder.Push(write, reservation);
     }
 
     // One EVSE the CSP named: reservable, operative and free.

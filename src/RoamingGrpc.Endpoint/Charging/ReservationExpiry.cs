@@ -19,9 +19,6 @@ internal sealed partial class ReservationExpiry(
     IReservationStore reservations,
     IDatabase database,
     ReservationDesk desk,
-    ChargingFeeds feeds,
-    LogFeed statusFeed,
-    OutboxSignal outboxSignal,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     ReservationClock reservationClock,
@@ -43,13 +40,6 @@ internal sealed partial class ReservationExpiry(
                 Log.Expired(Logger, reservation.ReservationId, reservation.ProviderId, reservation.EvseId);
                 expired++;
             }
-        }
-
-        if (expired > 0)
-        {
-            statusFeed.Notify();
-            feeds.ChargingInfo.Notify();
-            outboxSignal.Ring();
         }
 
         return expired;

@@ -124,7 +124,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
             0,
             (long)sdr.Version,
             sdr.ToByteArray()));
-        recorder.Push(write, sdr, now);
+        recorder.Push(write, sdr);
     }
 
     private Sdr Build(WriteContext write, Session session, IReadOnlyList<SessionReading> readings, (Tariff Tariff, PricingResult Result)? priced, DateTimeOffset now)

@@ -2,7 +2,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
-using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Support;
@@ -16,7 +16,7 @@ namespace RoamingGrpc.Endpoint.Charging;
 /// command outcomes) the durable push to the CSP through the outbox; changes of a session's charge plan in force are
 /// pushed too. An unlock command's outcome also goes into the unlock audit.
 /// </summary>
-internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, IOutbox outbox, IUnlockRequestLog unlocks)
+internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore commands, PushQueue pushes, IUnlockRequestLog unlocks)
 {
     /// <summary>Stores <paramref name="session"/> (its version and update time already stamped) and logs <paramref name="info"/>.</summary>
     public void Save(WriteContext write, Session session, ChargingInfo info, bool push, DateTimeOffset now)
@@ -34,7 +34,7 @@ internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore comm
         sessions.AppendLog(write, session.ProviderId, session.SessionId, ChargingInfoEntry.ChargingInfoKind, info.ToByteArray(), now);
         if (push)
         {
-            Enqueue(write, session.ProviderId, OutboxRelay.SessionKind, session.SessionId, session.Version, session, now);
+            pushes.ToCsp(write, PushKinds.Session, session.ProviderId, session);
         }
     }
 
@@ -62,22 +62,19 @@ internal sealed class SessionRecorder(ISessionStore sessions, ICommandStore comm
         }
 
         sessions.AppendLog(write, command.Provider, station.SessionId, ChargingInfoEntry.CommandResultKind, result.ToByteArray(), now);
-        Enqueue(write, command.Provider, OutboxRelay.CommandResultKind, command.CommandId, 1, result, now);
+        pushes.ToCsp(write, PushKinds.CommandResult, command.Provider, result);
         return result;
     }
 
     /// <summary>Queues an SDR version for its CSP.</summary>
-    public void Push(WriteContext write, Sdr sdr, DateTimeOffset now) =>
-        Enqueue(write, sdr.ProviderId, OutboxRelay.SdrKind, sdr.SdrId, sdr.Version, sdr, now);
+    public void Push(WriteContext write, Sdr sdr) =>
+        pushes.ToCsp(write, PushKinds.Sdr, sdr.ProviderId, sdr);
 
     /// <summary>Queues a change of the charge plan in force of one of <paramref name="provider"/>'s sessions (UC3-7, UC3-10).</summary>
-    public void Push(WriteContext write, string provider, ChargePlan plan, DateTimeOffset now) =>
-        Enqueue(write, provider, OutboxRelay.ChargePlanKind, plan.SessionId, plan.Version, plan, now);
+    public void Push(WriteContext write, string provider, ChargePlan plan) =>
+        pushes.ToCsp(write, PushKinds.ChargePlan, provider, plan);
 
     /// <summary>Queues a reservation version for its CSP (UC3-8).</summary>
-    public void Push(WriteContext write, Reservation reservation, DateTimeOffset now) =>
-        Enqueue(write, reservation.ProviderId, OutboxRelay.ReservationKind, reservation.ReservationId, reservation.Version, reservation, now);
-
-    private void Enqueue(WriteContext write, string provider, string kind, string id, ulong version, IMessage record, DateTimeOffset now) =>
-        outbox.Enqueue(write, PartyIdentity.Create(PartyRole.Csp, provider).ToString(), kind, id, (long)version, record.ToByteArray(), now);
+    public void Push(WriteContext write, Reservation reservation) =>
+        pushes.ToCsp(write, PushKinds.Reservation, reservation.ProviderId, reservation);
 }

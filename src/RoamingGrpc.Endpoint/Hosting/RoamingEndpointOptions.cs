@@ -46,6 +46,9 @@ public sealed class RoamingEndpointOptions
     /// <summary>The partners this endpoint has agreements with.</summary>
     public IList<PartnerOptions> Partners { get; } = [];
 
+    /// <summary>How background deliveries look for work besides being woken by commits.</summary>
+    public DeliveryOptions Delivery { get; set; } = new();
+
     /// <summary>How outbound handshakes are retried.</summary>
     public HandshakeOptions Handshake { get; set; } = new();
 

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
@@ -69,11 +70,11 @@ public sealed class EvseFinder(PartnerDirectory partners, IReceivedRecords recei
         long newestStatus = 0;
         foreach (var cso in partners.All.Where(partner => partner.Identity.Role == PartyRole.Cso).Select(partner => partner.Identity.PartyId))
         {
-            var tariffs = (await received.ListAsync(cso, OutboxRelay.TariffKind, cancellationToken).ConfigureAwait(false))
+            var tariffs = (await received.ListAsync(cso, PushKinds.Tariff.Name, cancellationToken).ConfigureAwait(false))
                 .ToDictionary(record => record.RecordId, record => Tariff.Parser.ParseFrom(record.Payload), StringComparer.Ordinal);
             var (held, _) = await statuses.ListAsync(cso, cancellationToken).ConfigureAwait(false);
             var statusOf = held.ToDictionary(status => status.EvseId, StringComparer.Ordinal);
-            foreach (var record in await received.ListAsync(cso, OutboxRelay.SiteKind, cancellationToken).ConfigureAwait(false))
+            foreach (var record in await received.ListAsync(cso, PushKinds.Site.Name, cancellationToken).ConfigureAwait(false))
             {
                 if (record.Removed)
                 {

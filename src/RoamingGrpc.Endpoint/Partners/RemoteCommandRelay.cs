@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Hosting;
@@ -84,7 +85,7 @@ public sealed class RemoteCommandRelay(
         ArgumentNullException.ThrowIfNull(request);
         var cso = RequestFields.Party(PartyRole.Cso, request.OperatorId, "operator_id");
         var commandId = RequestFields.LocalId(request.CommandId, "command_id");
-        var record = await received.GetAsync(cso.PartyId, OutboxRelay.CommandResultKind, commandId, cancellationToken).ConfigureAwait(false);
+        var record = await received.GetAsync(cso.PartyId, PushKinds.CommandResult.Name, commandId, cancellationToken).ConfigureAwait(false);
         return new GetCommandResultResponse { CommandResult = record is null ? null : CommandResult.Parser.ParseFrom(record.Payload) };
     }
 

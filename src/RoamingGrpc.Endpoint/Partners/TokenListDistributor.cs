@@ -8,8 +8,10 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Domain.Tokens;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Tokens;
 using Partner = RoamingGrpc.Domain.Parties.Partner;
 
@@ -24,92 +26,75 @@ namespace RoamingGrpc.Endpoint.Partners;
 /// FULL list in chunks of <see cref="ChunkSize"/>. A partner's copy is checked after this endpoint starts and after
 /// the partner (re)registers, since it may have lost it: by the next delta, or, with no change to send, by a FULL
 /// list that a partner already holding that version answers DUPLICATE at the first chunk. Woken by token changes
-/// (<see cref="TokenListSignal"/>) and partner registrations; failures back off per partner.
+/// (the commits of token changes) and partner registrations; failures back off per partner.
 /// </summary>
-public sealed partial class TokenListDistributor(
+internal sealed partial class TokenListDistributor(
     ITokenRepository tokens,
     ITokenDistributionStore distribution,
-    TokenListSignal signal,
+    CommitNotifier notifier,
     PartnerDirectory directory,
     PartnerChannelFactory channels,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
-    ILogger<TokenListDistributor> logger) : BackgroundService
+    ILogger<TokenListDistributor> logger) : DeliveryLoop(notifier, directory, clock, lifetime)
 {
     /// <summary>Most tokens in one push (the contract's limit).</summary>
     public const int ChunkSize = 1000;
 
     private const string UseCase = "UC4-2";
-    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<PartyIdentity, (int Failures, DateTimeOffset NextAttempt)> _backoff = new();
+    private readonly PartnerBackoff _backoff = new(options.Value.Handshake, clock);
 
     // How often each partner (re)registered while this process runs, and at which of those registrations its copy
     // was last confirmed: a copy is checked again after every registration, even one during a push.
     private readonly ConcurrentDictionary<PartyIdentity, long> _registrations = new();
     private readonly ConcurrentDictionary<PartyIdentity, long> _verified = new();
 
-    /// <inheritdoc />
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    private TimeSpan PollInterval => options.Value.Delivery.PollInterval;
+
+    protected override StoreChanges WakesOn => StoreChanges.Tokens;
+
+    protected override bool IsShutdown(Exception exception, CancellationToken stoppingToken) =>
+        exception is RpcException && stoppingToken.IsCancellationRequested;
+
+    protected override async Task<TimeSpan> RoundAsync(CancellationToken stoppingToken)
     {
         if (endpoint.Identity.Role != PartyRole.Csp)
         {
-            return;
+            return Timeout.InfiniteTimeSpan;
         }
 
-        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()).ConfigureAwait(false))
+        var soonest = PollInterval;
+        foreach (var partner in Directory.All.Where(IsRecipient))
         {
-            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+            var wait = await DistributeAsync(partner, stoppingToken).ConfigureAwait(false);
+            soonest = wait < soonest ? wait : soonest;
         }
 
-        directory.Updated += OnPartnerUpdated;
-        try
-        {
-            while (!stoppingToken.IsCancellationRequested)
-            {
-                var soonest = PollInterval;
-                foreach (var partner in directory.All.Where(IsRecipient))
-                {
-                    var wait = await DistributeAsync(partner, stoppingToken).ConfigureAwait(false);
-                    soonest = wait < soonest ? wait : soonest;
-                }
+        return soonest;
+    }
 
-                await signal.WaitAsync(soonest, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        catch (RpcException) when (stoppingToken.IsCancellationRequested)
-        {
-            // A push cut short by shutdown: the partner's recorded version is unchanged; the next start goes on from it.
-        }
-        finally
-        {
-            directory.Updated -= OnPartnerUpdated;
-        }
+    protected override void OnPartnerUpdated(Partner partner)
+    {
+        // A partner that (re)registered may have lost or replaced its list: check its copy, now.
+        _registrations.AddOrUpdate(partner.Identity, 1, (_, count) => count + 1);
+        _backoff.Reset(partner.Identity);
     }
 
     private bool IsRecipient(Partner partner) =>
         partner.Identity.Role == PartyRole.Cso
-        && directory.IsRegistered(partner.Identity)
+        && Directory.IsRegistered(partner.Identity)
         && partner.UseCases.Any(useCase => useCase.Code == UseCase);
-
-    private void OnPartnerUpdated(Partner partner)
-    {
-        // A partner that (re)registered may have lost or replaced its list: check its copy, now.
-        _registrations.AddOrUpdate(partner.Identity, 1, (_, count) => count + 1);
-        _backoff.TryRemove(partner.Identity, out _);
-        signal.Ring();
-    }
 
     /// <summary>Brings one partner up to date; returns how long until it should be looked at again.</summary>
     private async Task<TimeSpan> DistributeAsync(Partner partner, CancellationToken stoppingToken)
     {
         var cso = partner.Identity;
-        var now = clock.GetUtcNow();
-        if (_backoff.TryGetValue(cso, out var state) && state.NextAttempt > now)
+        var now = Clock.GetUtcNow();
+        if (_backoff.Remaining(cso) is var remaining && remaining > TimeSpan.Zero)
         {
-            return state.NextAttempt - now;
+            return remaining;
         }
 
         if (!EndpointSettings.TryParseHttpsUrl(partner.EndpointUrl, out var url))
@@ -136,7 +121,7 @@ public sealed partial class TokenListDistributor(
                 cso,
                 hashed ? held.Salt : null,
                 options.Value.Handshake.CallTimeout,
-                clock,
+                Clock,
                 logger,
                 stoppingToken);
             if (held.HeldHashed != hashed || held.HeldVersion is not { } from || from > version)
@@ -166,7 +151,7 @@ public sealed partial class TokenListDistributor(
             }
 
             _verified[cso] = registration;
-            _backoff.TryRemove(cso, out _);
+            _backoff.Reset(cso);
             return PollInterval;
         }
         catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
@@ -187,9 +172,7 @@ public sealed partial class TokenListDistributor(
 
     private TimeSpan Failed(PartyIdentity cso, StatusCode code, string detail)
     {
-        var failures = _backoff.TryGetValue(cso, out var state) ? state.Failures + 1 : 1;
-        var delay = options.Value.Handshake.Backoff(failures);
-        _backoff[cso] = (failures, clock.GetUtcNow() + delay);
+        var (failures, delay) = _backoff.Failed(cso);
         Log.PushFailed(logger, cso, code, failures, delay, detail);
         return delay;
     }

@@ -9,6 +9,7 @@ using RoamingGrpc.Domain.Tokens;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.Tokens;

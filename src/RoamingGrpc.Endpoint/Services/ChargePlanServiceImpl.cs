@@ -6,6 +6,7 @@ using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.ChargePlans;
@@ -25,7 +26,6 @@ internal sealed class ChargePlanServiceImpl(
     ISessionStore sessions,
     IChargePlanStore plans,
     IdempotentWriter writer,
-    ChargingFeeds feeds,
     IOptions<RoamingEndpointOptions> options) : ChargePlanService.ChargePlanServiceBase
 {
     public override async Task<SetChargePlanResponse> SetChargePlan(SetChargePlanRequest request, ServerCallContext context)
@@ -45,7 +45,6 @@ internal sealed class ChargePlanServiceImpl(
                 return new SetChargePlanResponse { CommandId = command.CommandId, ChargePlan = plan, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
-        feeds.StationCommands.Notify();
         return response;
     }
 
@@ -76,7 +75,6 @@ internal sealed class ChargePlanServiceImpl(
             ClearChargePlanResponse.Parser,
             write => new ClearChargePlanResponse { CommandId = desk.Clear(write, context.Caller().PartyId, sessionId, requestId).CommandId, ResultTimeout = ResultTimeout },
             context.CancellationToken).ConfigureAwait(false);
-        feeds.StationCommands.Notify();
         return response;
     }
 

@@ -7,11 +7,13 @@ using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Streams;
 using RoamingGrpc.Storage.Charging;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Services;
 
@@ -25,11 +27,9 @@ namespace RoamingGrpc.Endpoint.Services;
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class ChargingServiceImpl(
     SessionDesk desk,
+    CommitNotifier notifier,
     ISessionStore sessions,
     IdempotentWriter writer,
-    ChargingFeeds feeds,
-    LogFeed statusFeed,
-    OutboxSignal outboxSignal,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     IHostApplicationLifetime lifetime,
@@ -71,7 +71,6 @@ internal sealed class ChargingServiceImpl(
                 return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
-        Published();
         return response;
     }
 
@@ -91,7 +90,6 @@ internal sealed class ChargingServiceImpl(
                 return new StopSessionResponse { CommandId = command.CommandId, Session = session, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
-        Published();
         return response;
     }
 
@@ -134,17 +132,9 @@ internal sealed class ChargingServiceImpl(
     {
         await StreamLifetime.RunAsync(context, lifetime, token =>
             new LogStreamSession<WatchChargingInfoRequest, WatchChargingInfoResponse, ChargingInfoEntry>(
-                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), feeds.ChargingInfo, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
+                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), notifier, StoreChanges.ChargingLog, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
                 .RunAsync()).ConfigureAwait(false);
     }
 
     private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
-
-    private void Published()
-    {
-        feeds.ChargingInfo.Notify();
-        feeds.StationCommands.Notify();
-        statusFeed.Notify(); // a start on a reservation gives the EVSE its status back
-        outboxSignal.Ring();
-    }
 }

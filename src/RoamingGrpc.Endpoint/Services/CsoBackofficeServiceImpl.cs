@@ -2,13 +2,16 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Streams;
@@ -36,10 +39,7 @@ internal sealed class CsoBackofficeServiceImpl(
     ISiteRepository sites,
     ITariffRepository tariffs,
     IEvseStatusStore statuses,
-    LogFeed statusFeed,
-    IOutbox outbox,
-    OutboxSignal outboxSignal,
-    PartnerDirectory partners,
+    PushQueue pushes,
     IdempotentWriter writer,
     SessionDesk desk,
     SessionBilling billing,
@@ -47,19 +47,17 @@ internal sealed class CsoBackofficeServiceImpl(
     ISessionStore sessions,
     ICommandStore commands,
     ISdrStore sdrs,
-    ChargingFeeds chargingFeeds,
     MaintenanceDesk maintenance,
     IUnlockRequestLog unlockAudit,
     ChargePlanDesk chargePlans,
+    CommitNotifier notifier,
+    IOptions<RoamingEndpointOptions> options,
     IHostApplicationLifetime lifetime,
     EndpointSettings endpoint,
     TimeProvider clock) : CsoBackofficeService.CsoBackofficeServiceBase
 {
     /// <summary>Most meter values in one report.</summary>
     public const int MaxMeterValues = 100;
-
-    /// <summary>How often an idle station command stream looks again even without a wake-up.</summary>
-    private static readonly TimeSpan CommandPollInterval = TimeSpan.FromSeconds(30);
 
     public override async Task<UpsertSiteResponse> UpsertSite(UpsertSiteRequest request, ServerCallContext context)
     {
@@ -99,7 +97,6 @@ internal sealed class CsoBackofficeServiceImpl(
                 return new UpsertSiteResponse { Site = stored };
             },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 
@@ -128,7 +125,6 @@ internal sealed class CsoBackofficeServiceImpl(
                 return new RemoveSiteResponse { Site = tombstone };
             },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 
@@ -203,10 +199,6 @@ internal sealed class CsoBackofficeServiceImpl(
                 return result;
             },
             context.CancellationToken).ConfigureAwait(false);
-        if (response.AppliedCount > 0)
-        {
-            statusFeed.Notify();
-        }
 
         return response;
     }
@@ -246,7 +238,6 @@ internal sealed class CsoBackofficeServiceImpl(
                 return new UpsertTariffResponse { Tariff = stored };
             },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 
@@ -282,7 +273,6 @@ internal sealed class CsoBackofficeServiceImpl(
                 return new RemoveTariffResponse { Tariff = tombstone };
             },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 
@@ -356,7 +346,6 @@ internal sealed class CsoBackofficeServiceImpl(
                 return answer;
             },
             context.CancellationToken).ConfigureAwait(false);
-        ChargingPublished();
         return response;
     }
 
@@ -403,7 +392,6 @@ internal sealed class CsoBackofficeServiceImpl(
             ReportSessionEventResponse.Parser,
             write => new ReportSessionEventResponse { Session = desk.Apply(write, request) },
             context.CancellationToken).ConfigureAwait(false);
-        ChargingPublished();
         return response;
     }
 
@@ -424,7 +412,6 @@ internal sealed class CsoBackofficeServiceImpl(
             ReportMeterValuesResponse.Parser,
             write => new ReportMeterValuesResponse { ChargingInfo = desk.Meter(write, sessionId, request.Values) },
             context.CancellationToken).ConfigureAwait(false);
-        chargingFeeds.ChargingInfo.Notify();
         return response;
     }
 
@@ -443,7 +430,6 @@ internal sealed class CsoBackofficeServiceImpl(
             OverrideChargePlanResponse.Parser,
             write => new OverrideChargePlanResponse { ChargePlan = chargePlans.Override(write, sessionId, spec, reason, detail) },
             context.CancellationToken).ConfigureAwait(false);
-        ChargingPublished();
         return response;
     }
 
@@ -457,7 +443,7 @@ internal sealed class CsoBackofficeServiceImpl(
         {
             while (true)
             {
-                var next = chargingFeeds.StationCommands.Next; // taken before reading: no command opened in between is missed
+                var next = notifier.Next(StoreChanges.StationCommands); // taken before reading: no command opened in between is missed
                 var open = await commands.OpenAsync(stream.Token).ConfigureAwait(false);
                 foreach (var row in open)
                 {
@@ -470,7 +456,7 @@ internal sealed class CsoBackofficeServiceImpl(
                 }
 
                 sent.IntersectWith(open.Select(row => row.CommandId)); // closed commands are never open again
-                await Task.WhenAny(next, Task.Delay(CommandPollInterval, clock, stream.Token)).ConfigureAwait(false);
+                await Task.WhenAny(next, Task.Delay(options.Value.Delivery.PollInterval, clock, stream.Token)).ConfigureAwait(false);
                 stream.Token.ThrowIfCancellationRequested();
             }
         }
@@ -507,7 +493,6 @@ internal sealed class CsoBackofficeServiceImpl(
             ReportCommandResultResponse.Parser,
             write => new ReportCommandResultResponse { CommandResult = desk.Report(write, commandId, request.Result, request.Message, evseId) },
             context.CancellationToken).ConfigureAwait(false);
-        ChargingPublished();
         return response;
     }
 
@@ -544,7 +529,6 @@ internal sealed class CsoBackofficeServiceImpl(
                     clock.GetUtcNow());
             },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 
@@ -560,7 +544,6 @@ internal sealed class CsoBackofficeServiceImpl(
             PublishMaintenanceNoticeResponse.Parser,
             write => new PublishMaintenanceNoticeResponse { MaintenanceNotice = maintenance.Publish(write, notice) },
             context.CancellationToken).ConfigureAwait(false);
-        MaintenancePublished();
         return response;
     }
 
@@ -577,7 +560,6 @@ internal sealed class CsoBackofficeServiceImpl(
             EndMaintenanceNoticeResponse.Parser,
             write => new EndMaintenanceNoticeResponse { MaintenanceNotice = maintenance.End(write, noticeId, endTime) },
             context.CancellationToken).ConfigureAwait(false);
-        MaintenancePublished();
         return response;
     }
 
@@ -612,20 +594,6 @@ internal sealed class CsoBackofficeServiceImpl(
         return response;
     }
 
-    // A notice changed: status streams read on (the EVSEs it holds or releases), the relay pushes it to the CSPs.
-    private void MaintenancePublished()
-    {
-        statusFeed.Notify();
-        outboxSignal.Ring();
-    }
-
-    private void ChargingPublished()
-    {
-        chargingFeeds.ChargingInfo.Notify();
-        statusFeed.Notify(); // reservations (UC3-8) report their EVSE RESERVED and give it back
-        outboxSignal.Ring();
-    }
-
     private static Tariff WithoutStamps(Tariff tariff)
     {
         var content = tariff.Clone();
@@ -648,22 +616,11 @@ internal sealed class CsoBackofficeServiceImpl(
             tariff.Removed ? 1 : 0,
             target,
             tariff.ToByteArray()));
-        Publish(write, OutboxRelay.TariffKind, tariff.TariffId, tariff.Version, tariff, partner => target is null || partner.PartyId == target);
+        pushes.ToCsps(write, PushKinds.Tariff, tariff, partner => target is null || partner.PartyId == target);
     }
 
     // Sites are published to every CSP partner: queued in the same transaction as the change (durable push).
-    private void Publish(WriteContext write, Site site) =>
-        Publish(write, OutboxRelay.SiteKind, site.SiteId, site.Version, site, _ => true);
-
-    private void Publish(WriteContext write, string kind, string id, ulong version, IMessage record, Func<PartyIdentity, bool> audience)
-    {
-        var payload = record.ToByteArray();
-        var now = clock.GetUtcNow();
-        foreach (var partner in partners.All.Where(partner => partner.Identity.Role == PartyRole.Csp && audience(partner.Identity)))
-        {
-            outbox.Enqueue(write, partner.Identity.ToString(), kind, id, (long)version, payload, now);
-        }
-    }
+    private void Publish(WriteContext write, Site site) => pushes.ToCsps(write, PushKinds.Site, site);
 
     private static bool Unchanged(SiteRow existing, Site site) =>
         WithoutStamps(Site.Parser.ParseFrom(existing.Payload)).Equals(WithoutStamps(site));

@@ -6,6 +6,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -25,7 +26,6 @@ namespace RoamingGrpc.Endpoint.Services;
 [Callers(CallerPolicy.OwnBackoffice)]
 internal sealed partial class CspBackofficeServiceImpl(
     ITokenRepository tokens,
-    TokenListSignal tokenListSignal,
     RemoteCommandRelay commands,
     Navigation.EvseFinder finder,
     IdempotentWriter writer,
@@ -61,7 +61,6 @@ internal sealed partial class CspBackofficeServiceImpl(
                 return new IssueTokenResponse { Token = Save(write, token) };
             },
             context.CancellationToken).ConfigureAwait(false);
-        tokenListSignal.Ring();
         return response;
     }
 
@@ -82,7 +81,6 @@ internal sealed partial class CspBackofficeServiceImpl(
                 return new UpdateTokenResponse { Token = WithoutStamp(stored).Equals(token) ? stored : Save(write, token) };
             },
             context.CancellationToken).ConfigureAwait(false);
-        tokenListSignal.Ring();
         return response;
     }
 
@@ -123,7 +121,6 @@ internal sealed partial class CspBackofficeServiceImpl(
             Log.Blocked(logger, type, tail, request.Reason);
         }
 
-        tokenListSignal.Ring();
         return response;
     }
 

@@ -9,6 +9,7 @@ using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Streams;
 using RoamingGrpc.Storage.Status;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Services;
 
@@ -19,7 +20,7 @@ namespace RoamingGrpc.Endpoint.Services;
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class EvseStatusServiceImpl(
     IEvseStatusStore statuses,
-    LogFeed feed,
+    CommitNotifier notifier,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     IHostApplicationLifetime lifetime,
@@ -75,7 +76,7 @@ internal sealed class EvseStatusServiceImpl(
         // or after the restart from their cursor.
         await StreamLifetime.RunAsync(context, lifetime, token =>
             new LogStreamSession<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>(
-                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), feed, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
+                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), notifier, StoreChanges.StatusLog, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
                 .RunAsync()).ConfigureAwait(false);
     }
 }

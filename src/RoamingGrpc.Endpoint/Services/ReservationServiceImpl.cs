@@ -6,6 +6,7 @@ using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -27,9 +28,6 @@ internal sealed class ReservationServiceImpl(
     SessionDesk desk,
     IReservationStore store,
     IdempotentWriter writer,
-    ChargingFeeds feeds,
-    LogFeed statusFeed,
-    OutboxSignal outboxSignal,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     ReservationClock clock) : ReservationService.ReservationServiceBase
@@ -91,7 +89,6 @@ internal sealed class ReservationServiceImpl(
                 return new CreateReservationResponse { CommandId = command.CommandId, Reservation = reservation, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
-        Published();
         return response;
     }
 
@@ -117,7 +114,6 @@ internal sealed class ReservationServiceImpl(
                 return new CancelReservationResponse { CommandId = commandId, Reservation = reservation, ResultTimeout = ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
-        Published();
         return response;
     }
 
@@ -152,13 +148,4 @@ internal sealed class ReservationServiceImpl(
     }
 
     private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
-
-    // After the commit: the station sees the new command, the CSP's streams and pushes move, status streams read on.
-    private void Published()
-    {
-        feeds.StationCommands.Notify();
-        feeds.ChargingInfo.Notify();
-        statusFeed.Notify();
-        outboxSignal.Ring();
-    }
 }

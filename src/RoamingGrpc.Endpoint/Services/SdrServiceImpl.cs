@@ -4,6 +4,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -22,7 +23,6 @@ internal sealed class SdrServiceImpl(
     ISdrStore sdrs,
     SessionBilling billing,
     IdempotentWriter writer,
-    OutboxSignal outboxSignal,
     TimeProvider clock) : SdrService.SdrServiceBase
 {
     private const int DefaultPageSize = 100;
@@ -77,7 +77,6 @@ internal sealed class SdrServiceImpl(
             AcceptSdrResponse.Parser,
             write => new AcceptSdrResponse { Sdr = Move(write, context.Caller().PartyId, sdrId, SdrStatus.Accepted, SdrDisputeReason.Unspecified, string.Empty) },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 
@@ -103,7 +102,6 @@ internal sealed class SdrServiceImpl(
             DisputeSdrResponse.Parser,
             write => new DisputeSdrResponse { Sdr = Move(write, context.Caller().PartyId, sdrId, SdrStatus.Disputed, request.Reason, request.Detail) },
             context.CancellationToken).ConfigureAwait(false);
-        outboxSignal.Ring();
         return response;
     }
 

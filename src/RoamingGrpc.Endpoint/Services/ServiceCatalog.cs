@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 
 namespace RoamingGrpc.Endpoint.Services;
 

@@ -6,6 +6,7 @@ using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Support;
@@ -26,7 +27,6 @@ internal sealed class SupportServiceImpl(
     IMaintenanceStore notices,
     IdempotentWriter writer,
     IDatabase database,
-    ChargingFeeds feeds,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock) : SupportService.SupportServiceBase
@@ -77,7 +77,6 @@ internal sealed class SupportServiceImpl(
             throw;
         }
 
-        feeds.StationCommands.Notify();
         return response;
     }
 

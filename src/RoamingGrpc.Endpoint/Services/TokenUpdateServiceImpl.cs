@@ -6,6 +6,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Domain.Tokens;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Grpc;
+using RoamingGrpc.Endpoint.Idempotency;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.Tokens;

@@ -17,7 +17,8 @@ namespace RoamingGrpc.Endpoint.Streams;
 internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     IChangeLog<TEntry> store,
     LogStreamProtocol<TRequest, TResponse, TEntry> protocol,
-    LogFeed feed,
+    CommitNotifier notifier,
+    StoreChanges logChange,
     StreamOptions options,
     Observability.RoamingMetrics metrics,
     string partner,
@@ -162,7 +163,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             }
 
             var room = window - _inFlight.Count;
-            var grown = feed.Next; // taken before reading, so that no append between the read and the wait is missed
+            var grown = notifier.Next(logChange); // taken before reading, so that no append between the read and the wait is missed
             var sent = 0;
             if (room > 0)
             {

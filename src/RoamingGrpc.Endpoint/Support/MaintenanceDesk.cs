@@ -6,7 +6,7 @@ using RoamingGrpc.Domain.Maintenance;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Mapping;
-using RoamingGrpc.Endpoint.Partners;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Storage.Outbox;
 using RoamingGrpc.Storage.Sites;
 using RoamingGrpc.Storage.Status;
@@ -27,13 +27,9 @@ internal sealed class MaintenanceDesk(
     IMaintenanceStore notices,
     ISiteRepository sites,
     IEvseStatusStore statuses,
-    IOutbox outbox,
-    PartnerDirectory partners,
+    PushQueue pushes,
     TimeProvider clock)
 {
-    /// <summary>The kind of outbox entries carrying maintenance notices.</summary>
-    public const string Kind = OutboxRelay.MaintenanceNoticeKind;
-
     /// <summary>
     /// Publishes a new notice (id assigned when empty) or a new version of an existing one; an unchanged notice is
     /// answered as stored. Unknown EVSEs or sites: NOT_FOUND; an ENDED or CANCELED notice: FAILED_PRECONDITION /
@@ -185,10 +181,7 @@ internal sealed class MaintenanceDesk(
             targets);
 
         // Every CSP partner learns of every notice: queued with the change (durable push).
-        foreach (var partner in partners.All.Where(partner => partner.Identity.Role == PartyRole.Csp))
-        {
-            outbox.Enqueue(write, partner.Identity.ToString(), Kind, notice.MaintenanceNoticeId, (long)notice.Version, payload, now);
-        }
+        pushes.ToCsps(write, PushKinds.MaintenanceNotice, notice);
     }
 
     // What the notice affects: each named EVSE with its site, each named site as a whole ('' row) and with its EVSEs.

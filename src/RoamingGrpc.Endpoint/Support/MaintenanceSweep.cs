@@ -19,8 +19,6 @@ internal sealed partial class MaintenanceSweep(
     IMaintenanceStore notices,
     IDatabase database,
     MaintenanceDesk desk,
-    LogFeed statusFeed,
-    OutboxSignal outboxSignal,
     EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
@@ -41,12 +39,6 @@ internal sealed partial class MaintenanceSweep(
                 Log.Moved(Logger, noticeId, notice.State);
                 moved++;
             }
-        }
-
-        if (moved > 0)
-        {
-            statusFeed.Notify();
-            outboxSignal.Ring();
         }
     }
 

@@ -29,6 +29,7 @@ public sealed class CommandStore(IDatabase database) : ICommandStore
     public void Add(WriteContext context, CommandRow row)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.Changed(StoreChanges.StationCommands);
         context.Connection.Execute(
             """
             INSERT INTO commands (command_id, provider, command_type, session_id, evse_id, is_open, deadline_time, payload, result)

@@ -87,6 +87,7 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
     public long AppendLog(WriteContext context, string provider, string sessionId, long kind, byte[] payload, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.Changed(StoreChanges.ChargingLog);
         return context.Connection.ExecuteScalar<long>(
             """
             INSERT INTO charging_info_log (provider, session_id, kind, payload, log_time)

@@ -9,6 +9,7 @@ public sealed class OutboxRepository(IDatabase database) : IOutbox
     public void Enqueue(WriteContext context, string partner, string kind, string entityId, long entityVersion, byte[] payload, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.Changed(StoreChanges.Outbox);
         context.Connection.Execute(
             """
             INSERT INTO outbox (partner, kind, entity_id, entity_version, delivery_id, payload, enqueue_time)

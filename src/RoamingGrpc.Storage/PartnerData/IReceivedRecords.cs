@@ -7,10 +7,10 @@ namespace RoamingGrpc.Storage.PartnerData;
 public interface IReceivedRecords
 {
     /// <summary>The earlier outcome of this delivery from <paramref name="sender"/>, or null.</summary>
-    string? DeliveryOutcome(WriteContext context, string sender, string deliveryId);
+    DeliveryRecord? DeliveryOutcome(WriteContext context, string sender, string deliveryId);
 
     /// <summary>Records the outcome of a delivery.</summary>
-    void RecordDelivery(WriteContext context, string sender, string deliveryId, string outcome, DateTimeOffset now);
+    void RecordDelivery(WriteContext context, string sender, DeliveryRecord delivery, DateTimeOffset now);
 
     /// <summary>The version held for (cso, kind, record), or null.</summary>
     long? VersionOf(WriteContext context, string cso, string kind, string recordId);

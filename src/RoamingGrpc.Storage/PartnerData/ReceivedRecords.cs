@@ -6,20 +6,23 @@ namespace RoamingGrpc.Storage.PartnerData;
 public sealed class ReceivedRecords(IDatabase database) : IReceivedRecords
 {
     /// <inheritdoc />
-    public string? DeliveryOutcome(WriteContext context, string sender, string deliveryId)
+    public DeliveryRecord? DeliveryOutcome(WriteContext context, string sender, string deliveryId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.QuerySingleOrDefault<string>(
-            "SELECT outcome FROM received_deliveries WHERE sender = @sender AND delivery_id = @deliveryId", new { sender, deliveryId }, context.Transaction);
+        return context.Connection.QuerySingleOrDefault<DeliveryRecord>(
+            "SELECT delivery_id AS DeliveryId, outcome AS Outcome, error_reason AS ErrorReason FROM received_deliveries WHERE sender = @sender AND delivery_id = @deliveryId",
+            new { sender, deliveryId },
+            context.Transaction);
     }
 
     /// <inheritdoc />
-    public void RecordDelivery(WriteContext context, string sender, string deliveryId, string outcome, DateTimeOffset now)
+    public void RecordDelivery(WriteContext context, string sender, DeliveryRecord delivery, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(delivery);
         context.Connection.Execute(
-            "INSERT INTO received_deliveries (sender, delivery_id, outcome, receive_time) VALUES (@sender, @deliveryId, @outcome, @now)",
-            new { sender, deliveryId, outcome, now = now.ToUnixTimeMilliseconds() },
+            "INSERT INTO received_deliveries (sender, delivery_id, outcome, error_reason, receive_time) VALUES (@sender, @DeliveryId, @Outcome, @ErrorReason, @now)",
+            new { sender, delivery.DeliveryId, delivery.Outcome, delivery.ErrorReason, now = now.ToUnixTimeMilliseconds() },
             context.Transaction);
     }
 

@@ -36,6 +36,7 @@ public sealed class EvseStatusStore(IDatabase database) : IEvseStatusStore
     public long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.Changed(StoreChanges.StatusLog);
 
         // Once per applied change: both are the writer's compiled statements.
         long sequence;

@@ -31,6 +31,7 @@ public sealed class TokenRepository(IDatabase database) : ITokenRepository
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(row);
+        context.Changed(StoreChanges.Tokens);
         return context.Connection.ExecuteScalar<long>(
             """
             INSERT INTO tokens (type, uid, change_seq, update_time, valid, whitelist, removed, payload)

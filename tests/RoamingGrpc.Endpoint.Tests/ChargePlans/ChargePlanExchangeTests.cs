@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Storage.Charging;
@@ -27,8 +28,8 @@ public sealed class ChargePlanExchangeTests(ITestOutputHelper output)
         var beforeStation = await PlanKit.RefusedAsync(kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon()).ResponseAsync);
         var command = await kit.ExecuteAsync(set.CommandId);
         var active = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
-        var pushed = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Active }]);
-        var outcome = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
+        var pushed = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Active }]);
+        var outcome = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
 
         Assert.Equal(set, retried);
         Assert.Equal((ChargePlanStatus.Pending, ChargePlanSource.Csp, set.CommandId, spec), (set.ChargePlan.Status, set.ChargePlan.Source, set.ChargePlan.CommandId, set.ChargePlan.Spec));
@@ -45,7 +46,7 @@ public sealed class ChargePlanExchangeTests(ITestOutputHelper output)
 
         var clear = await kit.Plans.ClearChargePlanAsync(new ClearChargePlanRequest { RequestId = "clear", SessionId = sessionId }, deadline: ChargingRig.Soon());
         var clearCommand = await kit.ExecuteAsync(clear.CommandId);
-        var cleared = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Cleared }]);
+        var cleared = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Cleared }]);
         var afterClear = await PlanKit.RefusedAsync(kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon()).ResponseAsync);
         var session = await rig.Charging.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
 
@@ -68,7 +69,7 @@ public sealed class ChargePlanExchangeTests(ITestOutputHelper output)
         var preferences = new ChargePlanSpec { Preferences = new ChargingPreferences { ProfileType = ChargingProfileType.Green, EnergyNeedKwh = 20, DepartureTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(4)) } };
         var second = await kit.Plans.SetChargePlanAsync(new SetChargePlanRequest { RequestId = "second", SessionId = sessionId, Spec = preferences }, deadline: ChargingRig.Soon());
         await kit.ExecuteAsync(second.CommandId, CommandResultType.Rejected);
-        var outcome = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == second.CommandId));
+        var outcome = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.CommandId == second.CommandId));
         var inForce = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
 
         Assert.Equal(CommandResultType.Rejected, outcome.Single(result => result.CommandId == second.CommandId).Result);

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -20,13 +21,13 @@ public sealed class ChargePlanOverrideTests(ITestOutputHelper output)
         var sessionId = await kit.ActiveSessionAsync("start", PlanKit.CapableEvseId, ChargingRig.SessionStart());
         var set = await kit.Plans.SetChargePlanAsync(new SetChargePlanRequest { RequestId = "set", SessionId = sessionId, Spec = PlanKit.Watts((0, 11_000)) }, deadline: ChargingRig.Soon());
         await kit.ExecuteAsync(set.CommandId);
-        var cspPlan = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Active }]))[0];
+        var cspPlan = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Active }]))[0];
         using var stream = await OpenAsync(rig.Charging);
 
         var overridden = await rig.Station.OverrideChargePlanAsync(
             new OverrideChargePlanRequest { RequestId = "grid", SessionId = sessionId, Spec = PlanKit.Watts((0, 5_000)), Reason = ChargePlanUpdateReason.GridConstraint, ReasonDetail = "DSO congestion signal" },
             deadline: ChargingRig.Soon());
-        var pushedOverride = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Source: ChargePlanSource.Cso }]);
+        var pushedOverride = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, received => received is [{ Source: ChargePlanSource.Cso }]);
         var streamedOverride = await NextPlanInfoAsync(stream, info => info.ChargePlan.Source == ChargePlanSource.Cso);
         var readOverride = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
 
@@ -44,7 +45,7 @@ public sealed class ChargePlanOverrideTests(ITestOutputHelper output)
         var ended = await rig.Station.OverrideChargePlanAsync(
             new OverrideChargePlanRequest { RequestId = "grid-over", SessionId = sessionId, Reason = ChargePlanUpdateReason.GridConstraint, ReasonDetail = "congestion over" },
             deadline: ChargingRig.Soon());
-        var pushedRestore = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Source: ChargePlanSource.Csp }]);
+        var pushedRestore = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, received => received is [{ Source: ChargePlanSource.Csp }]);
         var streamedRestore = await NextPlanInfoAsync(stream, info => info.ChargePlan.Source == ChargePlanSource.Csp);
         var readRestore = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
 
@@ -71,10 +72,10 @@ public sealed class ChargePlanOverrideTests(ITestOutputHelper output)
 
         var set = await kit.Plans.SetChargePlanAsync(new SetChargePlanRequest { RequestId = "set", SessionId = sessionId, Spec = PlanKit.Watts((0, 11_000)) }, deadline: ChargingRig.Soon());
         await kit.ExecuteAsync(set.CommandId);
-        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
         var underOverride = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
         await rig.EventAsync(sessionId, SessionEventType.Stopped, t0.AddMinutes(40), 2, stopReason: StopReason.EvDisconnected);
-        var cleared = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.ChargePlanKind, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Cleared }]);
+        var cleared = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, received => received is [{ Status: ChargePlanStatus.Cleared }]);
         var afterEnd = await PlanKit.RefusedAsync(kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon()).ResponseAsync);
         var overrideAfterEnd = await PlanKit.RefusedAsync(rig.Station.OverrideChargePlanAsync(
             new OverrideChargePlanRequest { RequestId = "late", SessionId = sessionId, Spec = PlanKit.Watts((0, 3_000)), Reason = ChargePlanUpdateReason.GridConstraint },

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Storage.PartnerData;
@@ -24,7 +25,7 @@ public sealed class ChargePlanPushTests(ITestOutputHelper output)
 
         var first = await updates.PushChargePlanUpdatesAsync(Batch("b1", ("d1", grid)), deadline: ChargingRig.Soon());
         var second = await updates.PushChargePlanUpdatesAsync(Batch("b2", ("d1", grid), ("d2", older), ("d3", noStatus), ("d4", noSpec)), deadline: ChargingRig.Soon());
-        var held = await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync(TwoEndpoints.CsoIdentity.PartyId, OutboxRelay.ChargePlanKind, CancellationToken.None);
+        var held = await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync(TwoEndpoints.CsoIdentity.PartyId, PushKinds.ChargePlan.Name, CancellationToken.None);
 
         Assert.Equal([DeliveryOutcome.Applied], first.Results.Select(result => result.Outcome));
         Assert.Equal(

@@ -1,5 +1,6 @@
 using RoamingGrpc.Cli.Simulator;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed class ChargePlanStationTests(ITestOutputHelper output)
         {
             var started = await kit.StartAsync("start", PlanKit.CapableEvseId, PlanKit.Watts((0, 11_000)));
             var sessionId = started.Session.SessionId;
-            await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.Result == CommandResultType.Started));
+            await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.Result == CommandResultType.Started));
             var inForce = await kit.Plans.GetChargePlanAsync(new GetChargePlanRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
             var session = await rig.Charging.GetSessionAsync(new GetSessionRequest { SessionId = sessionId }, deadline: ChargingRig.Soon());
 
@@ -57,7 +58,7 @@ public sealed class ChargePlanStationTests(ITestOutputHelper output)
             var started = await kit.StartAsync("start", PlanKit.CapableEvseId);
             var sessionId = started.Session.SessionId;
             var set = await kit.Plans.SetChargePlanAsync(new SetChargePlanRequest { RequestId = "set", SessionId = sessionId, Spec = PlanKit.Watts((0, 22_000)) }, deadline: ChargingRig.Soon());
-            var outcomes = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
+            var outcomes = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.CommandId == set.CommandId));
             var overridden = await agent.OverrideAsync(sessionId, PlanKit.Watts((0, 7_000)), ChargePlanUpdateReason.GridConstraint, "feeder at capacity", CancellationToken.None);
 
             var delivered = await agent.ChargeAsync(sessionId, 30, 50, CancellationToken.None);

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Reservations;
@@ -52,7 +53,7 @@ public sealed class AnnexA2NavigationTests(ITestOutputHelper output)
             deadline: ChargingRig.Soon());
         var stop = await rig.NextCommandAsync(command => command.CommandId == stopped.CommandId);
         await rig.EventAsync(start.SessionId, SessionEventType.Stopped, t0.AddMinutes(90), 22, stop.CommandId, StopReason.Remote);
-        var sdr = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
+        var sdr = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1))[0];
         var reservation = await kit.GetAsync(reserved.Reservation.ReservationId);
 
         // The offer: 22 kWh x 0.40 + 1.00 flat = 9.80 excl. VAT, 11.66 incl. (19 %: 1.862 -> 1.86).
@@ -69,8 +70,8 @@ public sealed class AnnexA2NavigationTests(ITestOutputHelper output)
     // The CSP holds the reservable site, its tariff and the EVSE statuses (pushed and streamed).
     private static async Task SynchronizedAsync(ChargingRig rig)
     {
-        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SiteKind, Site.Parser, sites => sites.Any(site => site.SiteId == ReservationKit.SiteId));
-        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.TariffKind, Tariff.Parser, tariffs => tariffs.Any(tariff => tariff.TariffId == ReservationKit.TariffId));
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Site.Name, Site.Parser, sites => sites.Any(site => site.SiteId == ReservationKit.SiteId));
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Tariff.Name, Tariff.Parser, tariffs => tariffs.Any(tariff => tariff.TariffId == ReservationKit.TariffId));
         var statuses = rig.Endpoints.Csp.Services.GetRequiredService<IPartnerStatusStore>();
         await TwoEndpoints.WaitUntilAsync(
             () => statuses.ListAsync("DE*ABC", CancellationToken.None).GetAwaiter().GetResult().Statuses.Any(status => status.EvseId == ReservationKit.EvseId && status.Status == (long)EvseStatus.Available),

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Identifiers;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Storage.Tokens;
@@ -39,7 +40,7 @@ public sealed class AnnexAScenarioTests(ITestOutputHelper output)
         var stopCommand = await rig.NextCommandAsync(command => command.CommandId == stopped.CommandId);
         await rig.EventAsync(stopCommand.SessionId, SessionEventType.Stopped, t0.AddMinutes(90), 22, stopCommand.CommandId, StopReason.Remote);
         var stopResult = await ResultAsync(rig, started.OperatorId, stopped.CommandId);
-        var sdr = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
+        var sdr = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1))[0];
 
         Assert.Equal(("DE*ABC", SessionState.Pending, IdentificationMethod.QrApp), (started.OperatorId, started.Session.State, started.Session.IdentificationMethod));
         Assert.Equal(started.AuthorizationReference, started.Session.AuthorizationReference);
@@ -92,7 +93,7 @@ public sealed class AnnexAScenarioTests(ITestOutputHelper output)
         await rig.EventAsync(sessionId, SessionEventType.ChargingEnded, t0.AddMinutes(60), 22);
         await rig.EventAsync(sessionId, SessionEventType.Stopped, t0.AddMinutes(90), 22, stopReason: StopReason.Local);
         await rig.StartCspAgainAsync();
-        var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1);
+        var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1);
         var relay = rig.Endpoints.Cso.Services.GetRequiredService<OutboxRelay>();
         await TwoEndpoints.WaitUntilAsync(() => relay.IsDrainedAsync(CancellationToken.None).GetAwaiter().GetResult(), ChargingRig.Deadline, "the CSO's outbox is drained");
 
@@ -140,7 +141,7 @@ public sealed class AnnexAScenarioTests(ITestOutputHelper output)
         await rig.MeterAsync(sessionId, t0.AddMinutes(60), 22, 22);
         await rig.EventAsync(sessionId, SessionEventType.ChargingEnded, t0.AddMinutes(60), 22);
         await rig.EventAsync(sessionId, SessionEventType.Stopped, t0.AddMinutes(90), 22, stopReason: StopReason.Local);
-        return (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
+        return (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1))[0];
     }
 
     private static async Task<CommandResult> ResultAsync(ChargingRig rig, string operatorId, string commandId)

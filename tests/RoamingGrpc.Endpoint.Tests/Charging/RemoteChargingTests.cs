@@ -1,5 +1,6 @@
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -71,8 +72,8 @@ public sealed class RemoteChargingTests(ITestOutputHelper output)
         await using var rig = await ChargingRig.StartAsync(output, new Dictionary<string, string?> { ["Roaming:Charging:CommandTimeout"] = "00:00:01" });
 
         var started = await rig.Charging.StartSessionAsync(Start("start", ChargingRig.EvseId), deadline: ChargingRig.Soon());
-        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 1);
-        var sessions = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SessionKind, Session.Parser, received => received is [{ State: SessionState.Invalid }]);
+        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 1);
+        var sessions = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Session.Name, Session.Parser, received => received is [{ State: SessionState.Invalid }]);
         var retry = await rig.Charging.StartSessionAsync(Start("again", ChargingRig.EvseId), deadline: ChargingRig.Soon());
 
         Assert.Equal((started.CommandId, CommandType.StartSession, CommandResultType.Timeout, "start"), (results[0].CommandId, results[0].CommandType, results[0].Result, results[0].RequestId));
@@ -93,7 +94,7 @@ public sealed class RemoteChargingTests(ITestOutputHelper output)
         var second = await Refused(rig.Station.ReportCommandResultAsync(
             new ReportCommandResultRequest { RequestId = "r2", CommandId = command.CommandId, Result = CommandResultType.Rejected },
             deadline: ChargingRig.Soon()));
-        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 1);
+        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 1);
         var session = await rig.Charging.GetSessionAsync(new GetSessionRequest { SessionId = started.Session.SessionId }, deadline: ChargingRig.Soon());
 
         Assert.Equal((CommandType.StartSession, ChargingRig.EvseId, started.Session.SessionId), (command.CommandType, command.EvseId, command.SessionId));

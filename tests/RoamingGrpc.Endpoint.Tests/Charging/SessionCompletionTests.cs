@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -23,9 +24,9 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
         var t0 = ChargingRig.SessionStart();
 
         var (sessionId, startCommand, stopCommand) = await RunSessionAsync(rig, t0, energyKwh: 22);
-        var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1);
-        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 2);
-        var sessions = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SessionKind, Session.Parser, received => received is [{ State: SessionState.Completed }]);
+        var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1);
+        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 2);
+        var sessions = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Session.Name, Session.Parser, received => received is [{ State: SessionState.Completed }]);
         var sdr = sdrs[0];
 
         // 22 kWh x 0.40 = 8.80; 30 min parking x 6.00/h = 3.00; flat 1.00 -> 12.80 excl. VAT; 19 % = 2.432 -> 2.43; 15.23 incl.
@@ -46,7 +47,7 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
         var accepted = await rig.Sdrs.AcceptSdrAsync(new AcceptSdrRequest { RequestId = "accept", SdrId = sdr.SdrId }, deadline: ChargingRig.Soon());
         var disputeAfterAccept = await Assert.ThrowsAsync<RpcException>(async () =>
             await rig.Sdrs.DisputeSdrAsync(new DisputeSdrRequest { RequestId = "dispute", SdrId = sdr.SdrId, Reason = SdrDisputeReason.WrongPrice }, deadline: ChargingRig.Soon()));
-        var pushedAgain = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received is [{ Status: SdrStatus.Accepted }]);
+        var pushedAgain = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received is [{ Status: SdrStatus.Accepted }]);
         var inPeriod = await rig.Sdrs.ListSdrsAsync(new ListSdrsRequest { StartTime = Timestamp.FromDateTimeOffset(t0), EndTime = Timestamp.FromDateTimeOffset(t0.AddHours(2)) }, deadline: ChargingRig.Soon());
         var beforePeriod = await rig.Sdrs.ListSdrsAsync(new ListSdrsRequest { EndTime = Timestamp.FromDateTimeOffset(t0.AddMinutes(90)) }, deadline: ChargingRig.Soon());
         var theirs = await new SdrService.SdrServiceClient(rig.Endpoints.Channel(rig.OtherCertificates, ChargingRig.OtherCsp, rig.Endpoints.Cso))
@@ -65,13 +66,13 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
     {
         await using var rig = await ChargingRig.StartAsync(output);
         await RunSessionAsync(rig, ChargingRig.SessionStart(), energyKwh: 22);
-        var original = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
+        var original = (await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1))[0];
 
         await rig.Sdrs.DisputeSdrAsync(new DisputeSdrRequest { RequestId = "d", SdrId = original.SdrId, Reason = SdrDisputeReason.WrongEnergy, Detail = "meter says 20 kWh" }, deadline: ChargingRig.Soon());
         var correction = await rig.Station.CorrectSdrAsync(new CorrectSdrRequest { RequestId = "c", SdrId = original.SdrId, EnergyKwh = 20, Remark = "meter check: 20 kWh" }, deadline: ChargingRig.Soon());
         var again = await Assert.ThrowsAsync<RpcException>(async () =>
             await rig.Station.CorrectSdrAsync(new CorrectSdrRequest { RequestId = "c2", SdrId = original.SdrId, EnergyKwh = 19, Remark = "again" }, deadline: ChargingRig.Soon()));
-        var received = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, all => all.Count == 3 && all.Any(sdr => sdr.Status == SdrStatus.Corrected));
+        var received = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, all => all.Count == 3 && all.Any(sdr => sdr.Status == SdrStatus.Corrected));
 
         // Credit: -12.80 / -15.23. New: 20 x 0.40 = 8.00 + 3.00 + 1.00 = 12.00 excl.; 19 % = 2.28; 14.28 incl.
         Assert.Equal((SdrStatus.Credit, original.SdrId, "-12.80", "-15.23"), (correction.CreditSdr.Status, correction.CreditSdr.CreditOfSdrId, correction.CreditSdr.Totals.TotalCostExclVat.Amount, correction.CreditSdr.Totals.TotalCostInclVat.Amount));
@@ -97,7 +98,7 @@ public sealed class SessionCompletionTests(ITestOutputHelper output)
         await rig.MeterAsync(sessionId, t0.AddMinutes(60), 22, 22);
         await rig.EventAsync(sessionId, SessionEventType.ChargingEnded, t0.AddMinutes(60), 22);
         await rig.EventAsync(sessionId, SessionEventType.Stopped, t0.AddMinutes(90), 22, stopReason: StopReason.EvDisconnected);
-        var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1);
+        var sdrs = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1);
         var relay = rig.Endpoints.Cso.Services.GetRequiredService<OutboxRelay>();
         await TwoEndpoints.WaitUntilAsync(() => relay.IsDrainedAsync(CancellationToken.None).GetAwaiter().GetResult(), ChargingRig.Deadline, "the CSO's outbox is drained");
         var listed = await rig.Sdrs.ListSdrsAsync(new ListSdrsRequest(), deadline: ChargingRig.Soon());

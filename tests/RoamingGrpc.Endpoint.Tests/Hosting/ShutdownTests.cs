@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Storage.PartnerData;
@@ -42,7 +43,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
             [(TwoEndpoints.CsoIdentity, new Uri("https://127.0.0.1:1"))],
             new Dictionary<string, string?> { ["Roaming:Listen"] = $"127.0.0.1:{port}", ["Roaming:RevocationFile"] = endpoints.RevocationFile });
         await endpoints.Cso.DisposeAsync();
-        var received = await csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*ABC", OutboxRelay.SiteKind, CancellationToken.None);
+        var received = await csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*ABC", PushKinds.Site.Name, CancellationToken.None);
 
         Assert.Equal(["S1"], received.Select(record => record.RecordId));
         Assert.Empty(errors);

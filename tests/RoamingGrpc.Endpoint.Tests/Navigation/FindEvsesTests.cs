@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Storage.Status;
@@ -45,8 +46,8 @@ public sealed class FindEvsesTests(ITestOutputHelper output)
     // The CSP holds the site, the tariff and both statuses (pushed and streamed).
     private static async Task SynchronizedAsync(ChargingRig rig)
     {
-        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.SiteKind, Site.Parser, sites => sites.Count == 1);
-        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.TariffKind, Tariff.Parser, tariffs => tariffs.Count == 1);
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Site.Name, Site.Parser, sites => sites.Count == 1);
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.Tariff.Name, Tariff.Parser, tariffs => tariffs.Count == 1);
         var statuses = rig.Endpoints.Csp.Services.GetRequiredService<IPartnerStatusStore>();
         await TwoEndpoints.WaitUntilAsync(
             () => statuses.ListAsync("DE*ABC", CancellationToken.None).GetAwaiter().GetResult().Statuses.Any(status => status.EvseId == ChargingRig.SecondEvseId && status.Status == (long)EvseStatus.Charging),

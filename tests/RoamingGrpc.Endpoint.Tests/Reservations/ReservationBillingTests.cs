@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
@@ -27,9 +28,9 @@ public sealed class ReservationBillingTests(ITestOutputHelper output)
         var expiredEarly = await sweep.ExpireDueAsync(CancellationToken.None);
         var beforeExpiry = await kit.GetAsync(reservationId);
         kit.Clock.Advance(TimeSpan.FromMinutes(1));
-        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Expired }]);
-        var sdr = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
-        var session = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.SessionKind, Session.Parser, received => received is [{ State: SessionState.Completed }]))[0];
+        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Expired }]);
+        var sdr = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1))[0];
+        var session = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Session.Name, Session.Parser, received => received is [{ State: SessionState.Completed }]))[0];
         var otherStarts = await kit.Rig.Charging.StartSessionAsync(
             new StartSessionRequest { RequestId = "after", EvseId = ReservationKit.EvseId, Token = ReservationKit.OtherUser }, deadline: ChargingRig.Soon());
 
@@ -57,7 +58,7 @@ public sealed class ReservationBillingTests(ITestOutputHelper output)
         var reserved = await kit.ReserveAsync(ReservationKit.Create("reserve", ReservationKit.EvseId, kit.T0.AddMinutes(5)));
 
         kit.Clock.Advance(TimeSpan.FromMinutes(6));
-        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Expired }]);
+        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Expired }]);
         var sdrs = await kit.Rig.Sdrs.ListSdrsAsync(new ListSdrsRequest(), deadline: ChargingRig.Soon());
         var sessions = await kit.Rig.Charging.ListSessionsAsync(new ListSessionsRequest(), deadline: ChargingRig.Soon());
 
@@ -74,7 +75,7 @@ public sealed class ReservationBillingTests(ITestOutputHelper output)
         var reserved = await kit.ReserveAsync(ReservationKit.Create("reserve", ReservationKit.EvseId, kit.T0.AddMinutes(30)));
         var reservationId = reserved.Reservation.ReservationId;
         var held = await kit.GetAsync(reservationId);
-        var reservedSession = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.SessionKind, Session.Parser, received => received is [{ State: SessionState.Reserved }]))[0];
+        var reservedSession = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Session.Name, Session.Parser, received => received is [{ State: SessionState.Reserved }]))[0];
         kit.Clock.Advance(TimeSpan.FromMinutes(10));
 
         var started = await kit.Rig.Charging.StartSessionAsync(
@@ -83,7 +84,7 @@ public sealed class ReservationBillingTests(ITestOutputHelper output)
         await kit.Rig.EventAsync(held.SessionId, SessionEventType.Started, kit.T0.AddMinutes(10), 0, command.CommandId);
         await kit.Rig.MeterAsync(held.SessionId, kit.T0.AddMinutes(40), 10, 20);
         await kit.Rig.EventAsync(held.SessionId, SessionEventType.Stopped, kit.T0.AddMinutes(70), 10, stopReason: StopReason.EvDisconnected);
-        var sdr = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.SdrKind, Sdr.Parser, received => received.Count == 1))[0];
+        var sdr = (await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Sdr.Name, Sdr.Parser, received => received.Count == 1))[0];
         kit.Clock.Advance(TimeSpan.FromMinutes(30));
         var expiredLater = await kit.Rig.Endpoints.Cso.Services.GetRequiredService<ReservationExpiry>().ExpireDueAsync(CancellationToken.None);
 

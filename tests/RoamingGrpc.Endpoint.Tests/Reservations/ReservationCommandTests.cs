@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -21,8 +22,8 @@ public sealed class ReservationCommandTests(ITestOutputHelper output)
         var created = await kit.Reservations.CreateReservationAsync(ReservationKit.Create("reserve", ReservationKit.EvseId, expiry), deadline: ChargingRig.Soon());
         var statusWhilePending = await kit.StatusAsync(ReservationKit.EvseId);
         var command = await kit.AnswerAsync(created.CommandId, CommandResultType.Accepted);
-        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Active }]);
-        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 1);
+        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Active }]);
+        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 1);
         var read = await kit.GetAsync(created.Reservation.ReservationId);
 
         var reservation = created.Reservation;
@@ -140,8 +141,8 @@ public sealed class ReservationCommandTests(ITestOutputHelper output)
         var created = await kit.Reservations.CreateReservationAsync(ReservationKit.Create("reserve", ReservationKit.EvseId, kit.T0.AddMinutes(20)), deadline: ChargingRig.Soon());
 
         await kit.AnswerAsync(created.CommandId, CommandResultType.Rejected);
-        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Rejected }]);
-        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 1);
+        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Rejected }]);
+        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 1);
         var cancel = await ReservationKit.Refused(kit.Reservations.CancelReservationAsync(new CancelReservationRequest { RequestId = "cancel", ReservationId = created.Reservation.ReservationId }, deadline: ChargingRig.Soon()));
         var second = await kit.Reservations.CreateReservationAsync(ReservationKit.Create("second", ReservationKit.EvseId, kit.T0.AddMinutes(20)), deadline: ChargingRig.Soon());
 

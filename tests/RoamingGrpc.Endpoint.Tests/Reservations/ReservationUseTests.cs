@@ -1,6 +1,7 @@
 using Grpc.Core;
 using RoamingGrpc.Cli.Simulator;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Charging;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
@@ -39,7 +40,7 @@ public sealed class ReservationUseTests(ITestOutputHelper output)
             new StartSessionRequest { RequestId = "start", EvseId = ReservationKit.EvseId, Token = ReservationKit.AppUser, ReservationId = reservationId }, deadline: ChargingRig.Soon());
         var command = await kit.Rig.NextCommandAsync(candidate => candidate.CommandId == started.CommandId);
         var used = await kit.GetAsync(reservationId);
-        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Used }]);
+        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Used }]);
         var usedAgain = await ReservationKit.Refused(kit.Rig.Charging.StartSessionAsync(
             new StartSessionRequest { RequestId = "again", EvseId = ReservationKit.SecondEvseId, Token = ReservationKit.AppUser, ReservationId = reservationId }, deadline: ChargingRig.Soon()));
         var cancelUsed = await ReservationKit.Refused(kit.Reservations.CancelReservationAsync(new CancelReservationRequest { RequestId = "cancel", ReservationId = reservationId }, deadline: ChargingRig.Soon()));
@@ -88,8 +89,8 @@ public sealed class ReservationUseTests(ITestOutputHelper output)
         var command = await kit.AnswerAsync(canceled.CommandId, CommandResultType.Accepted);
         var statusAfter = await kit.StatusAsync(ReservationKit.EvseId);
         var again = await kit.Reservations.CancelReservationAsync(new CancelReservationRequest { RequestId = "cancel-again", ReservationId = reservationId }, deadline: ChargingRig.Soon());
-        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Canceled }]);
-        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 2);
+        var pushed = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Canceled }]);
+        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 2);
         var othersStart = await kit.Rig.OtherCharging.StartSessionAsync(
             new StartSessionRequest { RequestId = "other", EvseId = ReservationKit.EvseId, Token = new TokenRef { Uid = "zzz-user", Type = TokenType.AppUser } }, deadline: ChargingRig.Soon());
 
@@ -111,7 +112,7 @@ public sealed class ReservationUseTests(ITestOutputHelper output)
         var created = await kit.Reservations.CreateReservationAsync(ReservationKit.Create("reserve", ReservationKit.EvseId, kit.T0.AddMinutes(20)), deadline: ChargingRig.Soon());
 
         var canceled = await kit.Reservations.CancelReservationAsync(new CancelReservationRequest { RequestId = "cancel", ReservationId = created.Reservation.ReservationId }, deadline: ChargingRig.Soon());
-        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 1);
+        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 1);
         var lateAccept = await ReservationKit.Refused(kit.Rig.Station.ReportCommandResultAsync(
             new ReportCommandResultRequest { RequestId = "late", CommandId = created.CommandId, Result = CommandResultType.Accepted }, deadline: ChargingRig.Soon()));
 
@@ -130,9 +131,9 @@ public sealed class ReservationUseTests(ITestOutputHelper output)
         var running = agent.RunAsync(stop.Token);
 
         var created = await kit.Reservations.CreateReservationAsync(ReservationKit.Create("reserve", ReservationKit.EvseId, kit.T0.AddMinutes(20)), deadline: ChargingRig.Soon());
-        var active = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.ReservationKind, Reservation.Parser, received => received is [{ State: ReservationState.Active }]);
+        var active = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.Reservation.Name, Reservation.Parser, received => received is [{ State: ReservationState.Active }]);
         var canceled = await kit.Reservations.CancelReservationAsync(new CancelReservationRequest { RequestId = "cancel", ReservationId = created.Reservation.ReservationId }, deadline: ChargingRig.Soon());
-        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 2);
+        var results = await ChargingRig.ReceivedAsync(kit.Rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 2);
         await stop.CancelAsync();
         await running;
 

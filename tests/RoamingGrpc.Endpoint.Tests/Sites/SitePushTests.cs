@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Platform;
@@ -87,9 +88,9 @@ public sealed class SitePushTests(ITestOutputHelper output)
         Assert.Equal(ErrorReason.PartyMismatch, refusedAgain.Results.Single().ErrorReason);
         Assert.Equal(StatusCode.InvalidArgument, oversize.StatusCode);
         Assert.Equal("BATCH_TOO_LARGE", HandshakeTests.ReasonOf(oversize));
-        var held = await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*ABC", OutboxRelay.SiteKind, CancellationToken.None);
+        var held = await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*ABC", PushKinds.Site.Name, CancellationToken.None);
         Assert.Equal([("S1", 2L)], held.Select(site => (site.RecordId, site.Version)));
-        Assert.Empty(await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*XYZ", OutboxRelay.SiteKind, CancellationToken.None));
+        Assert.Empty(await endpoints.Csp.Services.GetRequiredService<IReceivedRecords>().ListAsync("DE*XYZ", PushKinds.Site.Name, CancellationToken.None));
     }
 
     private static Site Versioned(Site site, ulong version)
@@ -117,7 +118,7 @@ public sealed class SitePushTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + Deadline;
         while (true)
         {
-            var sites = (await repository.ListAsync("DE*ABC", OutboxRelay.SiteKind, CancellationToken.None)).Select(row => Site.Parser.ParseFrom(row.Payload)).ToList();
+            var sites = (await repository.ListAsync("DE*ABC", PushKinds.Site.Name, CancellationToken.None)).Select(row => Site.Parser.ParseFrom(row.Payload)).ToList();
             if (sites.Count == count && done(sites))
             {
                 return sites;

@@ -109,6 +109,6 @@ public sealed class ChangeLogTailTests : IAsyncLifetime
     private static SqliteDatabase Open(string path)
     {
         var options = Options.Create(new StorageOptions { DatabasePath = path });
-        return new SqliteDatabase(new SqliteConnectionFactory(options), options, NullLogger<SqliteDatabase>.Instance);
+        return new SqliteDatabase(new SqliteConnectionFactory(options), new CommitNotifier(), options, NullLogger<SqliteDatabase>.Instance);
     }
 }

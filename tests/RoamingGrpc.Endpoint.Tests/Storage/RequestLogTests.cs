@@ -52,7 +52,7 @@ public sealed class RequestLogTests : IAsyncLifetime
     private static SqliteDatabase Open(string path)
     {
         var options = Options.Create(new StorageOptions { DatabasePath = path });
-        return new SqliteDatabase(new SqliteConnectionFactory(options), options, NullLogger<SqliteDatabase>.Instance);
+        return new SqliteDatabase(new SqliteConnectionFactory(options), new CommitNotifier(), options, NullLogger<SqliteDatabase>.Instance);
     }
 
     private const string Method = "/roaming.v1.AuthorizationService/AuthorizeToken";

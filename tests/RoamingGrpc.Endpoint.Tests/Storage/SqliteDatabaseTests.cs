@@ -108,6 +108,6 @@ public sealed class SqliteDatabaseTests : IAsyncLifetime
     private SqliteDatabase Open()
     {
         var options = Options.Create(new StorageOptions { DatabasePath = DatabasePath });
-        return new SqliteDatabase(new SqliteConnectionFactory(options), options, NullLogger<SqliteDatabase>.Instance);
+        return new SqliteDatabase(new SqliteConnectionFactory(options), new CommitNotifier(), options, NullLogger<SqliteDatabase>.Instance);
     }
 }

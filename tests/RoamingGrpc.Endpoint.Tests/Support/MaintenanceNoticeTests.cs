@@ -2,6 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -23,8 +24,8 @@ public sealed class MaintenanceNoticeTests(ITestOutputHelper output)
             new PublishMaintenanceNoticeRequest { RequestId = "outage", MaintenanceNotice = Outage(DateTimeOffset.UtcNow.AddMinutes(-5), ChargingRig.EvseId) },
             deadline: ChargingRig.Soon());
         var notice = published.MaintenanceNotice;
-        var pushed = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.MaintenanceNoticeKind, MaintenanceNotice.Parser, received => received.Count == 1);
-        var otherPushed = await ChargingRig.ReceivedAsync(rig.Other, OutboxRelay.MaintenanceNoticeKind, MaintenanceNotice.Parser, received => received.Count == 1);
+        var pushed = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, received => received.Count == 1);
+        var otherPushed = await ChargingRig.ReceivedAsync(rig.Other, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, received => received.Count == 1);
         var pulled = await support.ListMaintenanceNoticesAsync(new ListMaintenanceNoticesRequest(), deadline: ChargingRig.Soon());
         var held = await SupportKit.CsoStatusesBecomeAsync(rig, EvseStatus.Outoforder, EvseStatus.Available);
         await SupportKit.CspSeesAsync(rig, EvseStatus.Outoforder, EvseStatus.Available);
@@ -35,7 +36,7 @@ public sealed class MaintenanceNoticeTests(ITestOutputHelper output)
         var ended = await rig.Station.EndMaintenanceNoticeAsync(
             new EndMaintenanceNoticeRequest { RequestId = "end", MaintenanceNoticeId = notice.MaintenanceNoticeId },
             deadline: ChargingRig.Soon());
-        var endedPush = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.MaintenanceNoticeKind, MaintenanceNotice.Parser, received => received is [{ Version: 2 }]);
+        var endedPush = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, received => received is [{ Version: 2 }]);
         var released = await SupportKit.CsoStatusesBecomeAsync(rig, EvseStatus.Available, EvseStatus.Available);
         await SupportKit.CspSeesAsync(rig, EvseStatus.Available, EvseStatus.Available);
         var current = await support.ListMaintenanceNoticesAsync(new ListMaintenanceNoticesRequest(), deadline: ChargingRig.Soon());
@@ -75,7 +76,7 @@ public sealed class MaintenanceNoticeTests(ITestOutputHelper output)
         var scheduled = (await rig.Station.PublishMaintenanceNoticeAsync(new PublishMaintenanceNoticeRequest { RequestId = "planned", MaintenanceNotice = planned }, deadline: ChargingRig.Soon())).MaintenanceNotice;
         var beforeStart = await SupportKit.CsoStatusesAsync(rig);
         clock.Advance(TimeSpan.FromMinutes(11));
-        var active = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.MaintenanceNoticeKind, MaintenanceNotice.Parser, received => received is [{ State: MaintenanceNoticeState.Active }]);
+        var active = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, received => received is [{ State: MaintenanceNoticeState.Active }]);
         await SupportKit.CsoStatusesBecomeAsync(rig, EvseStatus.Inoperative, EvseStatus.Inoperative);
         await SupportKit.CspSeesAsync(rig, EvseStatus.Inoperative, EvseStatus.Inoperative);
         // The station reports the second EVSE blocked meanwhile: kept for the end, not published now.
@@ -89,7 +90,7 @@ public sealed class MaintenanceNoticeTests(ITestOutputHelper output)
         var duringHold = await SupportKit.CsoStatusesAsync(rig);
         var filtered = await SupportKit.Support(rig).ListMaintenanceNoticesAsync(new ListMaintenanceNoticesRequest { EvseId = ChargingRig.SecondEvseId }, deadline: ChargingRig.Soon());
         clock.Advance(TimeSpan.FromHours(1));
-        var endedPush = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.MaintenanceNoticeKind, MaintenanceNotice.Parser, received => received is [{ State: MaintenanceNoticeState.Ended }]);
+        var endedPush = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, received => received is [{ State: MaintenanceNoticeState.Ended }]);
         await SupportKit.CsoStatusesBecomeAsync(rig, EvseStatus.Available, EvseStatus.Blocked);
         await SupportKit.CspSeesAsync(rig, EvseStatus.Available, EvseStatus.Blocked);
 
@@ -113,7 +114,7 @@ public sealed class MaintenanceNoticeTests(ITestOutputHelper output)
         var canceled = await rig.Station.EndMaintenanceNoticeAsync(
             new EndMaintenanceNoticeRequest { RequestId = "cancel", MaintenanceNoticeId = published.MaintenanceNotice.MaintenanceNoticeId },
             deadline: ChargingRig.Soon());
-        var pushed = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.MaintenanceNoticeKind, MaintenanceNotice.Parser, received => received is [{ Version: 2 }]);
+        var pushed = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, received => received is [{ Version: 2 }]);
         var update = await SupportKit.RefusedAsync(rig.Station.PublishMaintenanceNoticeAsync(
             new PublishMaintenanceNoticeRequest { RequestId = "revive", MaintenanceNotice = Outage(DateTimeOffset.UtcNow, ChargingRig.SecondEvseId, published.MaintenanceNotice.MaintenanceNoticeId) },
             deadline: ChargingRig.Soon()));

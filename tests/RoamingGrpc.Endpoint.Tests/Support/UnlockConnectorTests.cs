@@ -1,6 +1,7 @@
 using Grpc.Core;
 using RoamingGrpc.Cli.Simulator;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
@@ -37,7 +38,7 @@ public sealed class UnlockConnectorTests(ITestOutputHelper output)
 
             var accepted = await support.UnlockConnectorAsync(BySession("unlock", sessionId), deadline: ChargingRig.Soon());
             var retried = await support.UnlockConnectorAsync(BySession("unlock", sessionId), deadline: ChargingRig.Soon());
-            var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == accepted.CommandId));
+            var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.CommandId == accepted.CommandId));
             var audit = await rig.Station.ListUnlockRequestsAsync(new ListUnlockRequestsRequest(), deadline: ChargingRig.Soon());
             var after = DateTimeOffset.UtcNow.AddSeconds(1);
             var unlocked = results.Single(result => result.CommandId == accepted.CommandId);
@@ -89,7 +90,7 @@ public sealed class UnlockConnectorTests(ITestOutputHelper output)
             new ReportCommandResultRequest { RequestId = "started?", CommandId = command.CommandId, Result = CommandResultType.Started },
             deadline: ChargingRig.Soon()));
         await rig.Station.ReportCommandResultAsync(new ReportCommandResultRequest { RequestId = "unlocked", CommandId = command.CommandId, Result = CommandResultType.Unlocked }, deadline: ChargingRig.Soon());
-        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Count == 2);
+        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Count == 2);
         var other = await SupportKit.RefusedAsync(SupportKit.OtherSupport(rig).UnlockConnectorAsync(ByFailedCommand("other", ChargingRig.EvseId, started.CommandId), deadline: ChargingRig.Soon()));
         var unknown = await SupportKit.RefusedAsync(support.UnlockConnectorAsync(ByFailedCommand("unknown", ChargingRig.EvseId, "no-such-command"), deadline: ChargingRig.Soon()));
         var otherEvse = await SupportKit.RefusedAsync(support.UnlockConnectorAsync(ByFailedCommand("other-evse", ChargingRig.SecondEvseId, started.CommandId), deadline: ChargingRig.Soon()));
@@ -115,12 +116,12 @@ public sealed class UnlockConnectorTests(ITestOutputHelper output)
         var started = await rig.Charging.StartSessionAsync(
             new StartSessionRequest { RequestId = "start", EvseId = ChargingRig.EvseId, Token = AppUser, AuthorizationReference = "AUTH-42" },
             deadline: ChargingRig.Soon());
-        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received is [{ Result: CommandResultType.Timeout }]);
+        await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received is [{ Result: CommandResultType.Timeout }]);
 
         var accepted = await support.UnlockConnectorAsync(ByAuthorization("unlock", "AUTH-42"), deadline: ChargingRig.Soon());
         var other = await SupportKit.RefusedAsync(SupportKit.OtherSupport(rig).UnlockConnectorAsync(ByAuthorization("other", "AUTH-42"), deadline: ChargingRig.Soon()));
         var unknown = await SupportKit.RefusedAsync(support.UnlockConnectorAsync(ByAuthorization("unknown", "AUTH-NONE"), deadline: ChargingRig.Soon()));
-        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, OutboxRelay.CommandResultKind, CommandResult.Parser, received => received.Any(result => result.CommandId == accepted.CommandId));
+        var results = await ChargingRig.ReceivedAsync(rig.Endpoints.Csp, PushKinds.CommandResult.Name, CommandResult.Parser, received => received.Any(result => result.CommandId == accepted.CommandId));
         var audit = await rig.Station.ListUnlockRequestsAsync(new ListUnlockRequestsRequest { EvseId = ChargingRig.EvseId }, deadline: ChargingRig.Soon());
         var ofOther = await rig.Station.ListUnlockRequestsAsync(new ListUnlockRequestsRequest { ProviderId = "fr-zzz" }, deadline: ChargingRig.Soon());
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Platform;
@@ -99,7 +100,7 @@ public sealed class TariffTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + Deadline;
         while (true)
         {
-            var tariffs = (await records.ListAsync("DE*ABC", OutboxRelay.TariffKind, CancellationToken.None)).Select(row => Tariff.Parser.ParseFrom(row.Payload)).ToList();
+            var tariffs = (await records.ListAsync("DE*ABC", PushKinds.Tariff.Name, CancellationToken.None)).Select(row => Tariff.Parser.ParseFrom(row.Payload)).ToList();
             if ((tariffs.Count == count && tariffs.All(tariff => tariff.TariffId != "T-8EO" || tariff.Removed)) || DateTime.UtcNow > deadline)
             {
                 return tariffs;

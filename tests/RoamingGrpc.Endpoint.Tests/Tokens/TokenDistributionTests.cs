@@ -156,6 +156,5 @@ public sealed class TokenDistributionTests(ITestOutputHelper output)
                 return rows.Count;
             },
             CancellationToken.None);
-        endpoints.Csp.Services.GetRequiredService<TokenListSignal>().Ring();
     }
 }

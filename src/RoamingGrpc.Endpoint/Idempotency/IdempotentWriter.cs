@@ -8,7 +8,7 @@ using RoamingGrpc.Storage;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 using RoamingGrpc.Storage.Requests;
 
-namespace RoamingGrpc.Endpoint.Services;
+namespace RoamingGrpc.Endpoint.Idempotency;
 
 /// <summary>
 /// Runs a mutating RPC at most once per (caller, method, request id): the mutation and the record of its

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Storage.Requests;
 
-namespace RoamingGrpc.Endpoint.Services;
+namespace RoamingGrpc.Endpoint.Idempotency;
 
 /// <summary>
 /// Forgets request ids older than <c>Roaming:Requests:Retention</c> on every endpoint (every AuthorizeToken and every

@@ -8,7 +8,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Requests;
 
-namespace RoamingGrpc.Endpoint.Services;
+namespace RoamingGrpc.Endpoint.Idempotency;
 
 /// <summary>
 /// Once-per-request-id answers for calls that only read and decide (AuthorizeToken), without a database round trip
