@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Tests.Storage;
@@ -41,6 +42,47 @@ public sealed class MigrationUpgradeTests : IDisposable
         Assert.Equal(("DE*ABC*E1*1", "S1", 2L, 1700000000000L, 7L), status);
         Assert.Equal(19, duplicate.SqliteErrorCode); // SQLITE_CONSTRAINT: the primary key still holds
         Assert.Equal(0, afterSiteRemoved); // and the cascade from sites
+    }
+
+    [Fact]
+    public void Apply_DatabaseAtSchema11WithDeliveriesAnsweredAsText_Migration12KeepsOutcomeAndReasonAsNumbers()
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(_directory, "deliveries.db")};Pooling=False");
+        connection.Open();
+        ApplyReleasedThrough(connection, 11);
+        connection.Execute(
+            """
+            INSERT INTO received_deliveries (sender, delivery_id, outcome, receive_time) VALUES
+                ('cso:DE*ABC', 'd1', 'DELIVERY_OUTCOME_APPLIED', 1),
+                ('cso:DE*ABC', 'd2', 'DELIVERY_OUTCOME_SUPERSEDED', 2),
+                ('cso:DE*ABC', 'd3', 'REJECTED:ERROR_REASON_PARTY_MISMATCH', 3),
+                ('cso:DE*ABC', 'd4', 'REJECTED:ERROR_REASON_UNKNOWN_EVSE', 4)
+            """);
+
+        MigrationRunner.Apply(connection);
+        var rows = connection.Query<(string, long, long, long)>("SELECT delivery_id, outcome, error_reason, receive_time FROM received_deliveries ORDER BY delivery_id").ToList();
+
+        Assert.Equal(
+            [
+                ("d1", (long)DeliveryOutcome.Applied, 0L, 1L),
+                ("d2", (long)DeliveryOutcome.Superseded, 0L, 2L),
+                ("d3", (long)DeliveryOutcome.Rejected, (long)ErrorReason.PartyMismatch, 3L),
+                ("d4", (long)DeliveryOutcome.Rejected, (long)ErrorReason.UnknownEvse, 4L),
+            ],
+            rows);
+    }
+
+    // Builds the schema as the release with migrations up to <paramref name="through"/> left it.
+    private static void ApplyReleasedThrough(SqliteConnection connection, int through)
+    {
+        var resources = typeof(MigrationRunner).Assembly;
+        connection.Execute("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_time INTEGER NOT NULL) STRICT;");
+        foreach (var (version, name) in MigrationRunner.Available.Where(migration => migration.Version <= through))
+        {
+            using var stream = resources.GetManifestResourceStream("RoamingGrpc.Storage.Migrations." + name)!;
+            connection.Execute(new StreamReader(stream).ReadToEnd());
+            connection.Execute("INSERT INTO schema_migrations (version, name, applied_time) VALUES (@version, @name, 0)", new { version, name });
+        }
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);

@@ -10,6 +10,7 @@ namespace RoamingGrpc.Endpoint.Tests.Storage;
 public sealed class SqliteDatabaseTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("roaming-db-").FullName;
+    private readonly CommitNotifier _notifier = new();
     private SqliteDatabase _database = null!;
 
     private string DatabasePath => Path.Combine(_directory, "test.db");
@@ -49,6 +50,38 @@ public sealed class SqliteDatabaseTests : IAsyncLifetime
         await using var reopened = Open();
         var error = await Assert.ThrowsAsync<InvalidOperationException>(reopened.InitializeAsync);
         Assert.Contains("9999", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WriteAsync_UnitsMarkWhatTheyChanged_NotifierWakesOnlyForCommittedUnits()
+    {
+        var outbox = _notifier.Next(StoreChanges.Outbox);
+        var tokens = _notifier.Next(StoreChanges.Tokens);
+        var statusLog = _notifier.Next(StoreChanges.StatusLog);
+
+        // Queued together, so that the writer commits them in one batch: the failing unit rolls back to its savepoint.
+        var committed = _database.WriteAsync(
+            context =>
+            {
+                context.Changed(StoreChanges.Outbox);
+                return true;
+            },
+            CancellationToken.None);
+        var failed = _database.WriteAsync<bool>(
+            context =>
+            {
+                context.Changed(StoreChanges.Tokens);
+                throw new InvalidOperationException("refused");
+            },
+            CancellationToken.None);
+        await committed;
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed);
+        await _database.WriteAsync(_ => true, CancellationToken.None); // a later commit that changed nothing
+
+        Assert.True(outbox.IsCompletedSuccessfully, "a committed unit that queued outbox entries wakes the outbox's waiters");
+        Assert.False(tokens.IsCompleted, "a unit that rolled back changed nothing");
+        Assert.False(statusLog.IsCompleted, "no unit wrote the status log");
+        Assert.NotSame(outbox, _notifier.Next(StoreChanges.Outbox)); // the next waiter waits for the next commit
     }
 
     [Fact]
@@ -108,6 +141,6 @@ public sealed class SqliteDatabaseTests : IAsyncLifetime
     private SqliteDatabase Open()
     {
         var options = Options.Create(new StorageOptions { DatabasePath = DatabasePath });
-        return new SqliteDatabase(new SqliteConnectionFactory(options), new CommitNotifier(), options, NullLogger<SqliteDatabase>.Instance);
+        return new SqliteDatabase(new SqliteConnectionFactory(options), _notifier, options, NullLogger<SqliteDatabase>.Instance);
     }
 }
