@@ -4,6 +4,7 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Storage;
 using RoamingGrpc.Storage.Sites;

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Features.ChargePlans;
 using RoamingGrpc.Endpoint.Mapping;
 
 namespace RoamingGrpc.Cli.Simulator;

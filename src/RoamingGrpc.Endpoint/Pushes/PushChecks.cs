@@ -2,7 +2,12 @@ using Google.Protobuf;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Features.ChargePlans;
+using RoamingGrpc.Endpoint.Features.Sites;
+using RoamingGrpc.Endpoint.Features.Statuses;
+using RoamingGrpc.Endpoint.Features.Tariffs;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Requests;
 
 namespace RoamingGrpc.Endpoint.Pushes;
 

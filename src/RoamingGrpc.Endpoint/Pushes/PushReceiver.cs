@@ -6,6 +6,7 @@ using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Idempotency;
+using RoamingGrpc.Endpoint.Requests;
 using RoamingGrpc.Storage.PartnerData;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Features.Partners;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Platform;

@@ -2,6 +2,7 @@ using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Features.Partners;
 using RoamingGrpc.Endpoint.Partners;
 
 namespace RoamingGrpc.Endpoint.Tests.Infrastructure;

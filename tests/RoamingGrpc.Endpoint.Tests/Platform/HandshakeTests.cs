@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Features.Platform;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Storage.Partners;
@@ -137,10 +138,10 @@ public sealed class HandshakeTests(ITestOutputHelper output)
             DisplayName = $"Test {identity}",
             UseCases =
             {
-                Services.LiveUseCases.For(identity.Role).Select(useCase => new UseCaseSupport
+                LiveUseCases.For(identity.Role).Select(useCase => new UseCaseSupport
                 {
                     UseCase = (UseCase)useCase.Number,
-                    Versions = { Services.LiveUseCases.ContractVersion },
+                    Versions = { LiveUseCases.ContractVersion },
                 }),
             },
         },

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Endpoint.Features.Reservations;
 using RoamingGrpc.Endpoint.Pushes;
-using RoamingGrpc.Endpoint.Charging;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 

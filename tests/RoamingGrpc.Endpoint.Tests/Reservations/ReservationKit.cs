@@ -3,7 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Contracts.V1;
-using RoamingGrpc.Endpoint.Charging;
+using RoamingGrpc.Endpoint.Features.Reservations;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 
 namespace RoamingGrpc.Endpoint.Tests.Reservations;

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Pricing;
+using RoamingGrpc.Endpoint.Features.Tariffs;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Features.Authorization;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using static RoamingGrpc.Endpoint.Tests.Tokens.TokenKit;
