@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Features.Authorization;
 using RoamingGrpc.Endpoint.Features.ChargePlans;
 using RoamingGrpc.Endpoint.Features.Charging;
@@ -99,7 +100,16 @@ public static class RoamingEndpointHost
             });
         }
 
-        ServiceCatalog.Map(app, settings.Identity.Role);
+        app.MapGrpcService<PlatformServiceImpl>();
+        app.MapGrpcService<PartnerBackofficeServiceImpl>();
+        if (settings.Identity.Role == PartyRole.Cso)
+        {
+            app.MapCsoRole();
+        }
+        else
+        {
+            app.MapCspRole();
+        }
 
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
@@ -166,37 +176,18 @@ public static class RoamingEndpointHost
         services.AddSingleton<PlatformDescription>();
         services.AddSingleton<CallerAuthorizer>();
         services.AddSingleton<IdempotentWriter>();
-        services.AddSingleton<IdempotentDecisions>();
-        services.AddHostedService(provider => provider.GetRequiredService<IdempotentDecisions>());
         services.AddSingleton<PartnerHandshaker>();
         services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());
         services.AddHostedService(provider => provider.GetRequiredService<PartnerHandshaker>());
-        services.AddSingleton<PushQueue>();
-        services.AddSingleton<PushReceiver>();
-        services.AddSingleton<OutboxRelay>();
-        services.AddHostedService(provider => provider.GetRequiredService<OutboxRelay>());
-        services.AddSingleton<TokenListDistributor>();
-        services.AddHostedService(provider => provider.GetRequiredService<TokenListDistributor>());
-        services.AddSingleton<TokenAuthorizer>();
-        services.AddSingleton<StatusSubscriber>();
-        services.AddHostedService(provider => provider.GetRequiredService<StatusSubscriber>());
-        services.AddHostedService<ChangeLogPruner>();
         services.AddHostedService<RequestLogPruner>();
-        services.AddSingleton<SessionRecorder>();
-        services.AddSingleton<SessionBilling>();
-        services.AddSingleton<SessionDesk>();
-        services.AddSingleton<ChargePlanBook>();
-        services.AddSingleton<ChargePlanDesk>();
-        services.AddSingleton<RemoteCommandRelay>();
-        services.AddSingleton<EvseFinder>();
-        services.AddHostedService<CommandTimeouts>();
-        services.AddSingleton<MaintenanceDesk>();
-        services.AddHostedService<MaintenanceSweep>();
-        services.AddSingleton<UnlockDesk>();
-        services.AddSingleton(provider => new ReservationClock(provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<ReservationDesk>();
-        services.AddSingleton<ReservationExpiry>();
-        services.AddHostedService(provider => provider.GetRequiredService<ReservationExpiry>());
+        if (settings.Identity.Role == PartyRole.Cso)
+        {
+            services.AddCsoRole();
+        }
+        else
+        {
+            services.AddCspRole();
+        }
 
         var limits = new LimitsOptions();
         configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);

@@ -15,7 +15,7 @@ namespace RoamingGrpc.Endpoint.Idempotency;
 /// response commit in one transaction. A retry with the same request gets the stored response; the same request
 /// id with a different request is refused with ALREADY_EXISTS / REQUEST_ID_REUSED.
 /// </summary>
-public sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimeProvider clock)
+internal sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimeProvider clock)
 {
     /// <summary>Runs <paramref name="mutation"/> once for this request id and returns its (stored) response.</summary>
     public Task<TResponse> ExecuteAsync<TRequest, TResponse>(
@@ -49,6 +49,53 @@ public sealed class IdempotentWriter(IDatabase database, IRequestLog log, TimePr
                 return response;
             },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a call whose effect happens at a partner (a command relayed to the CSO that executes it) once per request
+    /// id as far as this endpoint can tell: a request id answered before gets the recorded answer (or
+    /// REQUEST_ID_REUSED); otherwise <paramref name="call"/> runs, outside the writer (which never waits on the
+    /// network), and its answer is recorded. The call must carry the same request id and a payload that depends on
+    /// nothing but the request, so that the partner deduplicates it: a crash between the call and its record repeats
+    /// the call, and the partner answers the repeat with its first answer.
+    /// </summary>
+    public async Task<TResponse> RelayAsync<TRequest, TResponse>(
+        PartyIdentity caller,
+        string method,
+        string requestId,
+        TRequest request,
+        MessageParser<TResponse> parser,
+        Func<CancellationToken, Task<TResponse>> call,
+        CancellationToken cancellationToken)
+        where TRequest : IMessage
+        where TResponse : IMessage<TResponse>
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(parser);
+        ArgumentNullException.ThrowIfNull(call);
+        var key = new RequestKey(caller.ToString(), method, requestId);
+        var hash = SHA256.HashData(request.ToByteArray());
+        var earlier = await database.WriteAsync(context => log.Find(context, key), cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
+        {
+            return Answer(earlier, hash, parser, requestId, method);
+        }
+
+        var response = await call(cancellationToken).ConfigureAwait(false);
+        return await database.WriteAsync(
+            context =>
+            {
+                // A duplicate in flight at the same time may have recorded the (same) answer first.
+                if (log.Find(context, key) is { } recorded)
+                {
+                    return Answer(recorded, hash, parser, requestId, method);
+                }
+
+                log.Add(context, key, new LoggedRequest(hash, response.ToByteArray()), clock.GetUtcNow());
+                return response;
+            },
+            CancellationToken.None).ConfigureAwait(false); // the partner has answered: record it even if our caller gave up
     }
 
     /// <summary>

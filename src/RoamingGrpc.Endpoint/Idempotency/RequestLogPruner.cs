@@ -11,21 +11,18 @@ namespace RoamingGrpc.Endpoint.Idempotency;
 /// </summary>
 internal sealed partial class RequestLogPruner(
     IRequestLog requests,
-    EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<RequestLogPruner> logger) : CsoSweep(endpoint, clock, logger)
+    ILogger<RequestLogPruner> logger) : PeriodicJob(clock, logger)
 {
     /// <summary>Most request records removed in one write.</summary>
     public const int Chunk = 5_000;
-
-    protected override bool EveryRole => true;
 
     protected override TimeSpan Interval => options.Value.Requests.PruneInterval;
 
     protected override string Job => "Pruning the request log";
 
-    protected override async Task SweepAsync(CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var retention = options.Value.Requests.Retention;
         var before = Clock.GetUtcNow() - retention;

@@ -114,7 +114,7 @@ internal sealed partial class OutboxRelay(
                     return PollInterval;
                 }
 
-                var deadline = Clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime;
+                var deadline = CallDeadline.After(options.Value.Handshake.CallTimeout);
                 var callOptions = new CallOptions(deadline: deadline, cancellationToken: stoppingToken).WithWaitForReady(waitForReady);
                 var results = await kind.SendAsync(channels.Get(url, identity).CreateCallInvoker(), Guid.NewGuid().ToString(), entries, callOptions).ConfigureAwait(false);
                 var byId = results.ToDictionary(result => result.DeliveryId, StringComparer.Ordinal);

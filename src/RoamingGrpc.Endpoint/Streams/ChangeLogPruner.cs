@@ -15,16 +15,15 @@ namespace RoamingGrpc.Endpoint.Streams;
 internal sealed partial class ChangeLogPruner(
     IEvseStatusStore statuses,
     ISessionStore sessions,
-    EndpointSettings endpoint,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<ChangeLogPruner> logger) : CsoSweep(endpoint, clock, logger)
+    ILogger<ChangeLogPruner> logger) : PeriodicJob(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.Streams.PruneInterval;
 
     protected override string Job => "Pruning the change logs";
 
-    protected override async Task SweepAsync(CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value.Streams;
         await PruneAsync("status", statuses, settings.StatusLogRetention, cancellationToken).ConfigureAwait(false);

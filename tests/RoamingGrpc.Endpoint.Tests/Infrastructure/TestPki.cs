@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Security;
 
@@ -11,7 +12,7 @@ public sealed class TestPki : IDisposable
     {
         Root = root;
         // Valid from ten days ago, so that tests can issue certificates that have already expired.
-        Ca = CertificateAuthority.Create("Test Roaming CA", TimeSpan.FromDays(40), new ShiftedClock(TimeSpan.FromDays(-10)));
+        Ca = CertificateAuthority.Create("Test Roaming CA", TimeSpan.FromDays(40), new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
         Ca.Save(Path.Combine(root, "ca"));
     }
 
@@ -19,7 +20,11 @@ public sealed class TestPki : IDisposable
 
     public CertificateAuthority Ca { get; }
 
-    /// <summary>Issues a certificate into <c>Root/name</c> and returns the directory.</summary>
+    /// <summary>
+    /// Issues a certificate into <c>Root/name</c> and returns the directory. Unless <paramref name="notBefore"/> says
+    /// otherwise it is valid from a day ago, so that an endpoint whose clock a test set back (a FakeTimeProvider a few
+    /// hours in the past) accepts it too; not before its CA, though.
+    /// </summary>
     public string Issue(string name, PartyRole role, string party, TimeSpan? validity = null, DateTimeOffset? notBefore = null) =>
         IssueWith(Ca, name, role, party, validity, notBefore);
 
@@ -33,7 +38,7 @@ public sealed class TestPki : IDisposable
             ["localhost"],
             [IPAddress.Loopback],
             validity ?? TimeSpan.FromDays(7),
-            notBefore: notBefore);
+            notBefore: notBefore ?? Later(DateTimeOffset.UtcNow.AddDays(-1), new DateTimeOffset(ca.Certificate.NotBefore.ToUniversalTime())));
         ca.SaveIssued(issued, directory);
         if (!ReferenceEquals(ca, Ca))
         {
@@ -53,8 +58,5 @@ public sealed class TestPki : IDisposable
 
     public void Dispose() => Ca.Dispose();
 
-    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
-    }
+    private static DateTimeOffset Later(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

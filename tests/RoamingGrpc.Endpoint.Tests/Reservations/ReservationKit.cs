@@ -40,10 +40,10 @@ internal sealed class ReservationKit : IAsyncDisposable
 
     public ChargingRig Rig { get; }
 
-    /// <summary>The CSO's reservation clock; it starts at <see cref="T0"/> and moves only when a test advances it.</summary>
+    /// <summary>The CSO endpoint's clock; it starts at <see cref="T0"/> and moves only when a test advances it (its timers with it).</summary>
     public FakeTimeProvider Clock { get; }
 
-    /// <summary>When the reservation clock started: a whole minute three hours ago, like the rig's station times.</summary>
+    /// <summary>When the CSO's clock started: a whole minute three hours ago, like the rig's station times.</summary>
     public DateTimeOffset T0 { get; private init; }
 
     /// <summary>ReservationService of the CSO, called as DE-8EO.</summary>
@@ -59,7 +59,7 @@ internal sealed class ReservationKit : IAsyncDisposable
     {
         var t0 = ChargingRig.SessionStart();
         var clock = new FakeTimeProvider(t0);
-        var rig = await ChargingRig.StartAsync(output, csoSettings, services => services.AddSingleton(new ReservationClock(clock)));
+        var rig = await ChargingRig.StartAsync(output, csoSettings, services => services.AddSingleton<TimeProvider>(clock));
         var kit = new ReservationKit(rig, clock) { T0 = t0 };
         await kit.PublishAsync(tariffId);
         return kit;

@@ -1,6 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Partners;
@@ -64,7 +65,7 @@ public sealed class MaintenanceNoticeTests(ITestOutputHelper output)
     [Fact]
     public async Task PublishMaintenanceNotice_PlannedForSite_ScheduledThenInoperativeAtStartThenStatusReportedMeanwhileAtEnd()
     {
-        var clock = new ShiftedClock();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var rig = await ChargingRig.StartAsync(output, SupportKit.FastSweep, services => services.AddSingleton<TimeProvider>(clock));
         var start = DateTimeOffset.UtcNow.AddMinutes(10);
         var planned = Outage(start, null);

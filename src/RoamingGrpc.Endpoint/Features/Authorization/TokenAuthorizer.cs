@@ -103,7 +103,7 @@ public sealed partial class TokenAuthorizer(
         try
         {
             var client = new AuthorizationService.AuthorizationServiceClient(channels.Get(url, csp));
-            var deadline = clock.GetUtcNow().Add(options.Value.Authorization.Timeout).UtcDateTime;
+            var deadline = CallDeadline.After(options.Value.Authorization.Timeout);
             var answer = await client.AuthorizeTokenAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             Log.Online(logger, type, tail, evseId, answer.Status, csp.PartyId);
             return new AuthorizationDecision(answer.Status, AuthorizationMethod.Online, csp.PartyId, answer.AuthorizationReference, answer.Token, answer.Limits, [.. answer.Info]);

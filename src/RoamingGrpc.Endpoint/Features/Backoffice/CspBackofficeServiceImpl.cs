@@ -1,228 +1,32 @@
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.Extensions.Logging;
 using RoamingGrpc.Contracts.V1;
-using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Features.Charging;
+using RoamingGrpc.Endpoint.Features.Navigation;
 using RoamingGrpc.Endpoint.Features.Tokens;
-using RoamingGrpc.Endpoint.Hosting;
-using RoamingGrpc.Endpoint.Grpc;
-using RoamingGrpc.Endpoint.Idempotency;
-using RoamingGrpc.Endpoint.Mapping;
-using RoamingGrpc.Endpoint.Partners;
-using RoamingGrpc.Endpoint.Requests;
 using RoamingGrpc.Endpoint.Security;
-using RoamingGrpc.Storage.Tokens;
-using WriteContext = RoamingGrpc.Storage.WriteContext;
 
 namespace RoamingGrpc.Endpoint.Features.Backoffice;
 
 /// <summary>
-/// The CSP's local back-office API. Live: token administration (IssueToken, UpdateToken, BlockToken,
-/// ListIssuedTokens), the source of UC4-1 decisions and UC4-2 lists. Every change takes the next token list version
-/// in its own transaction; the <see cref="TokenListDistributor"/> then brings every CSO partner's list up to that
-/// version (durable: what a partner holds is recorded, nothing is lost while it is down). Remote commands on behalf
-/// of the user's app (UC3-2 RequestRemoteStart, UC3-4 RequestRemoteStop, GetCommandResult) go to the CSO of the EVSE
-/// through the <see cref="RemoteCommandRelay"/>, for valid tokens of this CSP only.
+/// The CSP's local back-office API, for the provider's own systems and user apps (backoffice certificate of this
+/// party): each RPC is served by its use case's feature.
 /// </summary>
 [Callers(CallerPolicy.OwnBackoffice)]
-internal sealed partial class CspBackofficeServiceImpl(
-    ITokenRepository tokens,
-    RemoteCommandRelay commands,
-    Navigation.EvseFinder finder,
-    IdempotentWriter writer,
-    EndpointSettings endpoint,
-    TimeProvider clock,
-    ILogger<CspBackofficeServiceImpl> logger) : CspBackofficeService.CspBackofficeServiceBase
+internal sealed class CspBackofficeServiceImpl(TokenBackoffice tokens, RemoteCommands commands, EvseFinder finder) : CspBackofficeService.CspBackofficeServiceBase
 {
-    private const int DefaultPageSize = 100;
-    private const int MaxPageSize = 1000;
-    private const int MaxReasonLength = 255;
+    public override Task<IssueTokenResponse> IssueToken(IssueTokenRequest request, ServerCallContext context) => tokens.IssueTokenAsync(request, context);
 
-    public override async Task<IssueTokenResponse> IssueToken(IssueTokenRequest request, ServerCallContext context)
-    {
-        var requestId = RequestFields.RequestId(request.RequestId);
-        var token = TokenValidator.Issued(request.Token, endpoint.Identity);
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            IssueTokenResponse.Parser,
-            write =>
-            {
-                if (tokens.Find(write, (long)token.Type, token.Uid) is { Removed: false })
-                {
-                    throw RoamingErrors.Create(
-                        ErrorKind.AlreadyExists,
-                        ErrorReason.InvalidField,
-                        $"token.uid: a {ProtoEnumNames.Of(token.Type)} token with this uid exists already; change it with UpdateToken.",
-                        [new("field", "token.uid"), new("token_type", ProtoEnumNames.Of(token.Type))]);
-                }
+    public override Task<UpdateTokenResponse> UpdateToken(UpdateTokenRequest request, ServerCallContext context) => tokens.UpdateTokenAsync(request, context);
 
-                return new IssueTokenResponse { Token = Save(write, token) };
-            },
-            context.CancellationToken).ConfigureAwait(false);
-        return response;
-    }
+    public override Task<BlockTokenResponse> BlockToken(BlockTokenRequest request, ServerCallContext context) => tokens.BlockTokenAsync(request, context);
 
-    public override async Task<UpdateTokenResponse> UpdateToken(UpdateTokenRequest request, ServerCallContext context)
-    {
-        var requestId = RequestFields.RequestId(request.RequestId);
-        var token = TokenValidator.Issued(request.Token, endpoint.Identity);
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            UpdateTokenResponse.Parser,
-            write =>
-            {
-                var existing = Existing(write, token.Type, token.Uid);
-                var stored = Token.Parser.ParseFrom(existing.Payload);
-                return new UpdateTokenResponse { Token = WithoutStamp(stored).Equals(token) ? stored : Save(write, token) };
-            },
-            context.CancellationToken).ConfigureAwait(false);
-        return response;
-    }
+    public override Task<ListIssuedTokensResponse> ListIssuedTokens(ListIssuedTokensRequest request, ServerCallContext context) => tokens.ListIssuedTokensAsync(request, context);
 
-    public override async Task<BlockTokenResponse> BlockToken(BlockTokenRequest request, ServerCallContext context)
-    {
-        var requestId = RequestFields.RequestId(request.RequestId);
-        var type = TokenValidator.Type(request.Type, "type");
-        var uid = TokenValidator.Uid(type, request.Uid, "uid");
-        if (request.Reason.Length > MaxReasonLength)
-        {
-            throw RoamingErrors.InvalidField("reason", ErrorReason.InvalidField, $"must be at most {MaxReasonLength} characters (was {request.Reason.Length})");
-        }
+    public override Task<RequestRemoteStartResponse> RequestRemoteStart(RequestRemoteStartRequest request, ServerCallContext context) => commands.StartAsync(request, context);
 
-        var blockedNow = false;
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            BlockTokenResponse.Parser,
-            write =>
-            {
-                var stored = Token.Parser.ParseFrom(Existing(write, type, uid).Payload);
-                if (!stored.Valid)
-                {
-                    return new BlockTokenResponse { Token = stored };
-                }
+    public override Task<RequestRemoteStopResponse> RequestRemoteStop(RequestRemoteStopRequest request, ServerCallContext context) => commands.StopAsync(request, context);
 
-                var blocked = WithoutStamp(stored);
-                blocked.Valid = false;
-                blockedNow = true;
-                return new BlockTokenResponse { Token = Save(write, blocked) };
-            },
-            context.CancellationToken).ConfigureAwait(false);
-        if (blockedNow)
-        {
-            var tail = TokenValidator.Tail(uid);
-            Log.Blocked(logger, type, tail, request.Reason);
-        }
+    public override Task<GetCommandResultResponse> GetCommandResult(GetCommandResultRequest request, ServerCallContext context) => commands.ResultAsync(request, context);
 
-        return response;
-    }
-
-    public override async Task<ListIssuedTokensResponse> ListIssuedTokens(ListIssuedTokensRequest request, ServerCallContext context)
-    {
-        var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
-        var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince), clock.GetUtcNow());
-        var rows = await tokens.ListChangesAsync(
-            new TokenChangeQuery(cursor.AfterChangeSeq ?? 0, updatedSince, IncludeRemoved: updatedSince is not null, pageSize + 1),
-            context.CancellationToken).ConfigureAwait(false);
-        var page = rows.Take(pageSize).ToList();
-        var response = new ListIssuedTokensResponse
-        {
-            Tokens = { page.Select(row => Token.Parser.ParseFrom(row.Payload)) },
-            SyncTime = Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(cursor.SyncTime)),
-        };
-        if (rows.Count > pageSize)
-        {
-            // Tokens are listed in the order of their changes (update_time order), so the cursor is the change sequence.
-            response.NextPageToken = cursor.After(delta: true, string.Empty, page[^1].ChangeSeq).Encode();
-        }
-
-        return response;
-    }
-
-    private TokenRow Existing(WriteContext write, TokenType type, string uid) =>
-        tokens.Find(write, (long)type, uid) is { Removed: false } existing
-            ? existing
-            : throw RoamingErrors.Create(
-                ErrorKind.NotFound,
-                ErrorReason.UnknownToken,
-                $"No {ProtoEnumNames.Of(type)} token with this uid was issued; issue it with IssueToken.",
-                [new("token_type", ProtoEnumNames.Of(type))]);
-
-    // The token's content, without what the endpoint stamps on each write.
-    private static Token WithoutStamp(Token token)
-    {
-        var content = token.Clone();
-        content.UpdateTime = null;
-        return content;
-    }
-
-    private Token Save(WriteContext write, Token token)
-    {
-        var stored = token.Clone();
-        stored.UpdateTime = Timestamp.FromDateTimeOffset(clock.GetUtcNow());
-        tokens.Save(write, new TokenRow(
-            (long)stored.Type,
-            stored.Uid,
-            0,
-            stored.UpdateTime.ToDateTimeOffset().ToUnixTimeMilliseconds(),
-            stored.Valid ? 1 : 0,
-            (long)stored.Whitelist,
-            stored.Removed ? 1 : 0,
-            stored.ToByteArray()));
-        return stored;
-    }
-
-    public override async Task<RequestRemoteStartResponse> RequestRemoteStart(RequestRemoteStartRequest request, ServerCallContext context)
-    {
-        RequestFields.RequestId(request.RequestId);
-        var token = TokenRefValidator.Canonical(request.Token, "token", endpoint.Identity.PartyId);
-        var row = await tokens.GetAsync((long)token.Type, token.Uid, context.CancellationToken).ConfigureAwait(false);
-        if (row is null || row.Removed)
-        {
-            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownToken, $"token: no {ProtoEnumNames.Of(token.Type)} token {TokenValidator.Tail(token.Uid)} was issued here.", [new("field", "token")]);
-        }
-
-        // Only a token that may charge now is started remotely: the command itself is the authorization.
-        var issued = Token.Parser.ParseFrom(row.Payload);
-        if (!issued.Valid || (issued.ExpireTime is not null && issued.ExpireTime.ToDateTimeOffset() <= clock.GetUtcNow()))
-        {
-            throw RoamingErrors.Create(
-                ErrorKind.WrongState,
-                ErrorReason.WrongState,
-                $"token {TokenValidator.Tail(token.Uid)} is {(issued.Valid ? "expired" : "blocked")}; it cannot start a session.",
-                [new("field", "token")]);
-        }
-
-        token.ContractId = issued.ContractId;
-        return await commands.StartAsync(request, token, context.CancellationToken).ConfigureAwait(false);
-    }
-
-    public override Task<RequestRemoteStopResponse> RequestRemoteStop(RequestRemoteStopRequest request, ServerCallContext context)
-    {
-        RequestFields.RequestId(request.RequestId);
-        return commands.StopAsync(request, context.CancellationToken);
-    }
-
-    public override Task<GetCommandResultResponse> GetCommandResult(GetCommandResultRequest request, ServerCallContext context) =>
-        commands.ResultAsync(request, context.CancellationToken);
-
-    public override Task<FindEvsesResponse> FindEvses(FindEvsesRequest request, ServerCallContext context) =>
-        finder.FindAsync(request, context.CancellationToken);
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Blocked {TokenType} token {UidTail}: {Reason}")]
-        public static partial void Blocked(ILogger logger, TokenType tokenType, string uidTail, string reason);
-    }
+    public override Task<FindEvsesResponse> FindEvses(FindEvsesRequest request, ServerCallContext context) => finder.FindAsync(request, context.CancellationToken);
 }

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Features.Charging;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Idempotency;
@@ -22,11 +23,11 @@ namespace RoamingGrpc.Endpoint.Features.ChargePlans;
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class ChargePlanServiceImpl(
-    ChargePlanDesk desk,
+    ChargePlanRequests requests,
+    StationCommands commands,
     ISessionStore sessions,
     IChargePlanStore plans,
-    IdempotentWriter writer,
-    IOptions<RoamingEndpointOptions> options) : ChargePlanService.ChargePlanServiceBase
+    IdempotentWriter writer) : ChargePlanService.ChargePlanServiceBase
 {
     public override async Task<SetChargePlanResponse> SetChargePlan(SetChargePlanRequest request, ServerCallContext context)
     {
@@ -41,8 +42,8 @@ internal sealed class ChargePlanServiceImpl(
             SetChargePlanResponse.Parser,
             write =>
             {
-                var (plan, command) = desk.Set(write, context.Caller().PartyId, sessionId, spec, requestId);
-                return new SetChargePlanResponse { CommandId = command.CommandId, ChargePlan = plan, ResultTimeout = ResultTimeout };
+                var (plan, command) = requests.Set(write, context.Caller().PartyId, sessionId, spec, requestId);
+                return new SetChargePlanResponse { CommandId = command.CommandId, ChargePlan = plan, ResultTimeout = commands.ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
         return response;
@@ -58,7 +59,7 @@ internal sealed class ChargePlanServiceImpl(
         }
 
         var row = await plans.GetAsync(sessionId, context.CancellationToken).ConfigureAwait(false);
-        return row is not null && ChargePlanBook.InForce(row) is { } plan
+        return row is not null && ChargePlansInForce.InForce(row) is { } plan
             ? new GetChargePlanResponse { ChargePlan = plan }
             : throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownChargePlan, $"Session '{sessionId}' has no charge plan in force.", [new("session_id", sessionId)]);
     }
@@ -73,10 +74,9 @@ internal sealed class ChargePlanServiceImpl(
             requestId,
             request,
             ClearChargePlanResponse.Parser,
-            write => new ClearChargePlanResponse { CommandId = desk.Clear(write, context.Caller().PartyId, sessionId, requestId).CommandId, ResultTimeout = ResultTimeout },
+            write => new ClearChargePlanResponse { CommandId = requests.Clear(write, context.Caller().PartyId, sessionId, requestId).CommandId, ResultTimeout = commands.ResultTimeout },
             context.CancellationToken).ConfigureAwait(false);
         return response;
     }
 
-    private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
 }

@@ -29,7 +29,9 @@ namespace RoamingGrpc.Endpoint.Features.Charging;
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class ChargingServiceImpl(
-    SessionDesk desk,
+    StartAdmission admission,
+    SessionCommands sessionCommands,
+    StationCommands commands,
     CommitNotifier notifier,
     ISessionStore sessions,
     IdempotentWriter writer,
@@ -59,7 +61,7 @@ internal sealed class ChargingServiceImpl(
             StartSessionResponse.Parser,
             write =>
             {
-                var (session, command) = desk.Start(write, new PendingStart(
+                var (session, command) = admission.Start(write, new PendingStart(
                     provider,
                     token,
                     evseId,
@@ -71,7 +73,7 @@ internal sealed class ChargingServiceImpl(
                     Remote: true,
                     chargePlan,
                     reservationId));
-                return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = ResultTimeout };
+                return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = commands.ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
         return response;
@@ -89,8 +91,8 @@ internal sealed class ChargingServiceImpl(
             StopSessionResponse.Parser,
             write =>
             {
-                var (session, command) = desk.Stop(write, context.Caller().PartyId, sessionId, requestId);
-                return new StopSessionResponse { CommandId = command.CommandId, Session = session, ResultTimeout = ResultTimeout };
+                var (session, command) = sessionCommands.Stop(write, context.Caller().PartyId, sessionId, requestId);
+                return new StopSessionResponse { CommandId = command.CommandId, Session = session, ResultTimeout = commands.ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
         return response;
@@ -139,5 +141,4 @@ internal sealed class ChargingServiceImpl(
                 .RunAsync()).ConfigureAwait(false);
     }
 
-    private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
 }

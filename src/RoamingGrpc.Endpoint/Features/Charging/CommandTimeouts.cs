@@ -17,22 +17,22 @@ internal sealed partial class CommandTimeouts(
     ICommandStore commands,
     ISessionStore sessions,
     IDatabase database,
-    SessionDesk desk,
-    EndpointSettings endpoint,
+    CommandOutcomes outcomes,
+    SessionEvents events,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<CommandTimeouts> logger) : CsoSweep(endpoint, clock, logger)
+    ILogger<CommandTimeouts> logger) : PeriodicJob(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.Charging.CommandSweepInterval;
 
     protected override string Job => "Looking for overdue commands and pending sessions";
 
-    protected override async Task SweepAsync(CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var overdue = await commands.OverdueAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         foreach (var command in overdue)
         {
-            var result = await database.WriteAsync(write => desk.TimeOut(write, command.CommandId), cancellationToken).ConfigureAwait(false);
+            var result = await database.WriteAsync(write => outcomes.TimeOut(write, command.CommandId), cancellationToken).ConfigureAwait(false);
             if (result is not null)
             {
                 Log.TimedOut(Logger, command.CommandId, command.Provider);
@@ -42,7 +42,7 @@ internal sealed partial class CommandTimeouts(
         var stale = await sessions.StalePendingAsync(Clock.GetUtcNow() - options.Value.Charging.PendingTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var sessionId in stale)
         {
-            if (await database.WriteAsync(write => desk.ExpirePending(write, sessionId), cancellationToken).ConfigureAwait(false) is not null)
+            if (await database.WriteAsync(write => events.ExpirePending(write, sessionId), cancellationToken).ConfigureAwait(false) is not null)
             {
                 Log.PendingExpired(Logger, sessionId);
             }

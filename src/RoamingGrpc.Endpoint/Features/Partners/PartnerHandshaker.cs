@@ -154,7 +154,7 @@ public sealed partial class PartnerHandshaker(
         var client = new PlatformService.PlatformServiceClient(channels.Get(url, partner));
         var response = await client.HandshakeAsync(
             new HandshakeRequest { RequestId = requestId, Caller = description.Describe() },
-            deadline: clock.GetUtcNow().Add(options.Value.Handshake.CallTimeout).UtcDateTime,
+            deadline: CallDeadline.After(options.Value.Handshake.CallTimeout),
             cancellationToken: cancellationToken).ConfigureAwait(false);
 
         PartnerDetails details;

@@ -11,19 +11,17 @@ namespace RoamingGrpc.Endpoint.Features.Reservations;
 
 /// <summary>
 /// Expires reservations at their expiry time (CSO endpoints, UC3-8): every <c>Roaming:Reservations:ExpirySweepInterval</c>
-/// it looks for reservations still holding their EVSE whose expiry passed by the <see cref="ReservationClock"/>, and
+/// it looks for reservations still holding their EVSE whose expiry passed by the endpoint's clock, and
 /// ends them EXPIRED (EVSE status restored, the CSP informed by durable push, billed where the tariff prices it).
 /// Expiry times come from the database, so a restart neither loses nor extends them.
 /// </summary>
 internal sealed partial class ReservationExpiry(
     IReservationStore reservations,
     IDatabase database,
-    ReservationDesk desk,
-    EndpointSettings endpoint,
+    ReservationLifecycle lifecycle,
     IOptions<RoamingEndpointOptions> options,
-    ReservationClock reservationClock,
     TimeProvider clock,
-    ILogger<ReservationExpiry> logger) : CsoSweep(endpoint, clock, logger)
+    ILogger<ReservationExpiry> logger) : PeriodicJob(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.Reservations.ExpirySweepInterval;
 
@@ -33,9 +31,9 @@ internal sealed partial class ReservationExpiry(
     public async Task<int> ExpireDueAsync(CancellationToken cancellationToken)
     {
         var expired = 0;
-        foreach (var reservationId in await reservations.DueAsync(reservationClock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        foreach (var reservationId in await reservations.DueAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            if (await database.WriteAsync(write => desk.Expire(write, reservationId), cancellationToken).ConfigureAwait(false) is { } reservation)
+            if (await database.WriteAsync(write => lifecycle.Expire(write, reservationId), cancellationToken).ConfigureAwait(false) is { } reservation)
             {
                 Log.Expired(Logger, reservation.ReservationId, reservation.ProviderId, reservation.EvseId);
                 expired++;
@@ -45,7 +43,7 @@ internal sealed partial class ReservationExpiry(
         return expired;
     }
 
-    protected override Task SweepAsync(CancellationToken cancellationToken) => ExpireDueAsync(cancellationToken);
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => ExpireDueAsync(cancellationToken);
 
     private static partial class Log
     {

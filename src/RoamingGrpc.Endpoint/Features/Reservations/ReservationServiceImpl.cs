@@ -28,13 +28,13 @@ namespace RoamingGrpc.Endpoint.Features.Reservations;
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class ReservationServiceImpl(
-    ReservationDesk reservations,
-    SessionDesk desk,
+    ReservationLifecycle reservations,
+    EvseLocator evses,
+    StationCommands commands,
     IReservationStore store,
     IdempotentWriter writer,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
-    ReservationClock clock) : ReservationService.ReservationServiceBase
+    TimeProvider clock) : ReservationService.ReservationServiceBase
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -87,10 +87,10 @@ internal sealed class ReservationServiceImpl(
             CreateReservationResponse.Parser,
             write =>
             {
-                var location = evseId is null ? null : desk.Locate(write, evseId, request.ConnectorId, "evse_id");
+                var location = evseId is null ? null : evses.Locate(write, evseId, request.ConnectorId, "evse_id");
                 var (reservation, station) = reservations.Create(write, new NewReservation(provider, token, location, siteId, expiry, request.AuthorizationReference, requestId));
-                var command = desk.Open(write, provider, station);
-                return new CreateReservationResponse { CommandId = command.CommandId, Reservation = reservation, ResultTimeout = ResultTimeout };
+                var command = commands.Open(write, provider, station);
+                return new CreateReservationResponse { CommandId = command.CommandId, Reservation = reservation, ResultTimeout = commands.ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
         return response;
@@ -112,10 +112,10 @@ internal sealed class ReservationServiceImpl(
                 var (reservation, station, commandId) = reservations.Cancel(write, provider, reservationId, requestId);
                 if (station is not null)
                 {
-                    desk.Open(write, provider, station);
+                    commands.Open(write, provider, station);
                 }
 
-                return new CancelReservationResponse { CommandId = commandId, Reservation = reservation, ResultTimeout = ResultTimeout };
+                return new CancelReservationResponse { CommandId = commandId, Reservation = reservation, ResultTimeout = commands.ResultTimeout };
             },
             context.CancellationToken).ConfigureAwait(false);
         return response;
@@ -135,7 +135,6 @@ internal sealed class ReservationServiceImpl(
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
         var states = RequestFields.EnumFilter(request.States, "states");
-        // Reservations are stamped by the reservation clock, so the listing's sync time is taken from it too.
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, string.Join('+', states)), clock.GetUtcNow());
         var rows = await store.ListAsync(
             new ReservationPageQuery(context.Caller().PartyId, updatedSince, states, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),
@@ -151,5 +150,4 @@ internal sealed class ReservationServiceImpl(
         return response;
     }
 
-    private Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
 }

@@ -21,7 +21,7 @@ namespace RoamingGrpc.Endpoint.Features.Sdrs;
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class SdrServiceImpl(
     ISdrStore sdrs,
-    SessionBilling billing,
+    SdrIssuer issuer,
     IdempotentWriter writer,
     TimeProvider clock) : SdrService.SdrServiceBase
 {
@@ -135,7 +135,7 @@ internal sealed class SdrServiceImpl(
         sdr.DisputeDetail = detail;
         sdr.UpdateTime = Timestamp.FromDateTimeOffset(now);
         sdr.Version++;
-        billing.Save(write, sdr, row.Origin, now);
+        issuer.Save(write, sdr, row.Origin, now);
         return sdr;
     }
 

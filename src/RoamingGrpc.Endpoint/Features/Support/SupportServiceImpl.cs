@@ -3,6 +3,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Features.Charging;
 using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Features.Statuses;
 using RoamingGrpc.Endpoint.Hosting;
@@ -24,12 +25,12 @@ namespace RoamingGrpc.Endpoint.Features.Support;
 /// </summary>
 [Callers(CallerPolicy.RegisteredPartner)]
 internal sealed class SupportServiceImpl(
-    UnlockDesk unlocks,
+    ConnectorUnlocks unlocks,
+    StationCommands commands,
     IMaintenanceStore notices,
     IdempotentWriter writer,
     IDatabase database,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
     TimeProvider clock) : SupportService.SupportServiceBase
 {
     private const int DefaultPageSize = 100;
@@ -62,10 +63,14 @@ internal sealed class SupportServiceImpl(
                 requestId,
                 request,
                 UnlockConnectorResponse.Parser,
-                write => unlocks.Unlock(write, provider, target, requestId, request.Reason, options.Value.Charging.CommandTimeout),
+                write =>
+                {
+                    var command = unlocks.Unlock(write, provider, target, requestId, request.Reason);
+                    return new UnlockConnectorResponse { CommandId = command.CommandId, EvseId = command.EvseId, ConnectorId = command.ConnectorId, ResultTimeout = commands.ResultTimeout };
+                },
                 context.CancellationToken).ConfigureAwait(false);
         }
-        catch (RoamingException refusal) when (UnlockDesk.IsAudited(refusal))
+        catch (RoamingException refusal) when (ConnectorUnlocks.IsAudited(refusal))
         {
             // The refused request rolled back; the audit keeps it anyway, then the caller gets the refusal.
             await database.WriteAsync(

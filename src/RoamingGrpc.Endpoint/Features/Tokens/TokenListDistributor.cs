@@ -307,7 +307,7 @@ internal sealed partial class TokenListDistributor(
 
         private async Task<PushTokenUpdatesResponse> SendAsync(PushTokenUpdatesRequest request)
         {
-            var deadline = clock.GetUtcNow().Add(callTimeout).UtcDateTime;
+            var deadline = CallDeadline.After(callTimeout);
             return await client.PushTokenUpdatesAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 

@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using RoamingGrpc.Contracts.V1;
-using RoamingGrpc.Endpoint.Features.Charging;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Storage.ChargePlans;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
@@ -16,7 +16,7 @@ namespace RoamingGrpc.Endpoint.Features.ChargePlans;
 /// that increases with every change; the caller streams the session's charging information again (its
 /// <c>charge_plan</c> summary is built from <see cref="InForce(WriteContext, string)"/>).
 /// </summary>
-internal sealed class ChargePlanBook(IChargePlanStore plans, SessionRecorder recorder)
+internal sealed class ChargePlansInForce(IChargePlanStore plans, PushQueue pushes)
 {
     /// <summary>The plan in force for a session, or null.</summary>
     public ChargePlan? InForce(WriteContext write, string sessionId) =>
@@ -173,7 +173,7 @@ internal sealed class ChargePlanBook(IChargePlanStore plans, SessionRecorder rec
         plans.Save(write, row with { Version = version, CspPlan = csp?.ToByteArray(), CsoPlan = cso?.ToByteArray() });
         if (published is not null)
         {
-            recorder.Push(write, session.ProviderId, published);
+            pushes.ToCsp(write, PushKinds.ChargePlan, session.ProviderId, published);
         }
 
         return (published, after);

@@ -3,6 +3,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Sessions;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Features.Charging;
+using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Storage.Charging;
 using RoamingGrpc.Storage.Support;
@@ -13,25 +14,26 @@ namespace RoamingGrpc.Endpoint.Features.Support;
 /// <summary>
 /// Emergency cable unlocking (UC5-2, UC5-3) on the visited-CSO: finds the connector of the caller's session or failed
 /// activation, checks that the EVSE can unlock, opens the UNLOCK_CONNECTOR command for the station
-/// (<see cref="SessionDesk.Open"/>; its outcome travels like every command's) and audits the request, accepted or
+/// (<see cref="StationCommands"/>; its outcome travels like every command's) and audits the request, accepted or
 /// refused. A session, command or authorization reference of another CSP is PERMISSION_DENIED / PARTY_MISMATCH
 /// (support_service.proto explains why); ids that do not exist are NOT_FOUND.
 /// </summary>
-internal sealed class UnlockDesk(
+internal sealed class ConnectorUnlocks(
     ISessionStore sessions,
     ICommandStore commands,
     IUnlockRequestLog audit,
-    SessionDesk desk,
+    EvseLocator evses,
+    StationCommands stationCommands,
     TimeProvider clock)
 {
     /// <summary>How many of an EVSE's latest sessions are searched for an authorization reference (UC5-3).</summary>
     public const int RecentSessions = 100;
 
-    /// <summary>Opens the unlock command for <paramref name="provider"/>'s target and audits the request.</summary>
-    public UnlockConnectorResponse Unlock(WriteContext write, string provider, UnlockTarget target, string requestId, string reason, TimeSpan resultTimeout)
+    /// <summary>Opens the unlock command for <paramref name="provider"/>'s target, audits the request and returns the command.</summary>
+    public StationCommand Unlock(WriteContext write, string provider, UnlockTarget target, string requestId, string reason)
     {
         var subject = target.SessionId.Length > 0 ? SessionToUnlock(write, provider, target.SessionId) : FailedActivation(write, provider, target);
-        var location = desk.Locate(write, subject.EvseId, subject.ConnectorId, target.SessionId.Length > 0 ? "session_id" : "failed_activation.evse_id");
+        var location = evses.Locate(write, subject.EvseId, subject.ConnectorId, target.SessionId.Length > 0 ? "session_id" : "failed_activation.evse_id");
         if (!location.Evse.Capabilities.Contains(EvseCapability.UnlockCapable))
         {
             throw RoamingErrors.Create(
@@ -42,7 +44,7 @@ internal sealed class UnlockDesk(
         }
 
         var session = subject.Session;
-        var command = desk.Open(write, provider, new StationCommand
+        var command = new StationCommand
         {
             CommandId = Guid.NewGuid().ToString(),
             CommandType = CommandType.UnlockConnector,
@@ -54,15 +56,10 @@ internal sealed class UnlockDesk(
             AuthorizationReference = session?.AuthorizationReference ?? target.AuthorizationReference,
             Reason = reason,
             RequestId = requestId,
-        });
-        audit.Add(write, Row(provider, requestId, target, subject.EvseId, subject.ConnectorId, session?.SessionId ?? string.Empty, reason) with { CommandId = command.CommandId });
-        return new UnlockConnectorResponse
-        {
-            CommandId = command.CommandId,
-            EvseId = subject.EvseId,
-            ConnectorId = subject.ConnectorId,
-            ResultTimeout = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(resultTimeout),
         };
+        stationCommands.Open(write, provider, command);
+        audit.Add(write, Row(provider, requestId, target, subject.EvseId, subject.ConnectorId, session?.SessionId ?? string.Empty, reason) with { CommandId = command.CommandId });
+        return command;
     }
 
     /// <summary>True for the refusals the audit keeps: the request was understood, and turned down for what it named.</summary>

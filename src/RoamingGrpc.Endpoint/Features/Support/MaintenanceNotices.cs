@@ -23,7 +23,7 @@ namespace RoamingGrpc.Endpoint.Features.Support;
 /// returns to that status (AVAILABLE if none was known). Every method runs inside the caller's write transaction;
 /// callers wake the status streams and the outbox relay after the commit.
 /// </summary>
-internal sealed class MaintenanceDesk(
+internal sealed class MaintenanceNotices(
     IMaintenanceStore notices,
     ISiteRepository sites,
     IEvseStatusStore statuses,

@@ -4,7 +4,7 @@ using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Pricing;
 using RoamingGrpc.Endpoint.Errors;
-using RoamingGrpc.Endpoint.Features.Charging;
+using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Features.Tariffs;
 using RoamingGrpc.Endpoint.Mapping;
@@ -17,26 +17,17 @@ using WriteContext = RoamingGrpc.Storage.WriteContext;
 namespace RoamingGrpc.Endpoint.Features.Sdrs;
 
 /// <summary>
-/// Prices sessions with the tariff that applies to their home-CSP (the domain's <see cref="TariffPricer"/>) and
-/// issues the service detail records (UC3-5, UC3-9): the SDR of a completed session, and the credit and correcting
-/// SDRs of a disputed one. The tariff that applies is chosen by <see cref="TariffChoice"/> among the tariffs of the
-/// session's connector (else the EVSE's first). A session started from a reservation (UC3-8) is priced with the
-/// reservation's time, from its creation to the session's start; a reservation that expired unused is priced alone.
+/// Issues the service detail records (UC3-5, UC3-9) priced by <see cref="SessionPricing"/>: the SDR of a completed
+/// session or of a reservation that expired unused, and the credit and correcting SDRs of a disputed one. Every SDR
+/// version is pushed to its CSP in the transaction that stores it.
 /// </summary>
-internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository tariffs, ISdrStore sdrs, IReservationStore reservations, SessionRecorder recorder)
+internal sealed class SdrIssuer(SessionPricing pricing, ISdrStore sdrs, ISessionStore sessions, PushQueue pushes, TimeProvider clock)
 {
-    /// <summary>Cost so far of an active session, or null when no tariff applies.</summary>
-    public (Money ExclVat, Money InclVat)? CostSoFar(WriteContext write, Session session, IReadOnlyList<SessionReading> readings, DateTimeOffset at)
-    {
-        var priced = Price(write, session, readings, at, null, null);
-        return priced is null ? null : PricingMapping.ToCost(priced.Value.Result);
-    }
-
     /// <summary>Prices a completed session, sets its periods and cost, and issues its SDR (pushed to the CSP).</summary>
     public Sdr Complete(WriteContext write, Session session, IReadOnlyList<SessionReading> readings, SignedMeterData? signedMeterData, DateTimeOffset now)
     {
         var end = session.EndTime.ToDateTimeOffset();
-        var priced = Price(write, session, readings, end, null, null);
+        var priced = pricing.Price(write, session, readings, end, null, null);
         var sdr = Build(write, session, readings, priced, now);
         sdr.SignedMeterData = signedMeterData;
         session.ChargingPeriods.Clear();
@@ -53,7 +44,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
     /// </summary>
     public Sdr CompleteReservation(WriteContext write, Session session, DateTimeOffset now)
     {
-        var sdr = Build(write, session, [], PriceExpiredReservation(write, session, null, null), now);
+        var sdr = Build(write, session, [], pricing.PriceExpiredReservation(write, session, null, null), now);
         session.ChargingPeriods.Clear();
         session.ChargingPeriods.AddRange(sdr.ChargingPeriods);
         session.CostExclVat = sdr.Totals.TotalCostExclVat;
@@ -62,16 +53,20 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         return sdr;
     }
 
-    /// <summary>True when the tariff that applies to <paramref name="session"/>'s connector at <paramref name="at"/> prices reservations.</summary>
-    public bool BillsReservations(WriteContext write, Session session, DateTimeOffset at) =>
-        Applicable(write, LocationOf(write, session), session.ProviderId, at, null, null) is { } tariff
-        && tariff.Elements.Any(element => element.Restrictions?.Reservation is ReservationRestriction.Reservation or ReservationRestriction.ReservationExpires);
-
     /// <summary>
     /// Corrects a DISPUTED SDR: a credit SDR reversing it, the original marked CORRECTED, and a new SDR priced again
     /// with the corrected energy and/or tariff. All three are pushed to the CSP.
     /// </summary>
-    public CorrectSdrResponse Correct(WriteContext write, Sdr disputed, Session session, IReadOnlyList<SessionReading> readings, double? energyKwh, string tariffId, string remark, DateTimeOffset now)
+    public SdrCorrection Correct(WriteContext write, string sdrId, double? energyKwh, string tariffId, string remark)
+    {
+        var row = sdrs.Find(write, sdrId)
+            ?? throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSdr, $"SDR '{sdrId}' does not exist.", [new("sdr_id", sdrId)]);
+        var stored = sessions.Find(write, row.SessionId)
+            ?? throw new InvalidOperationException($"Session '{row.SessionId}' of SDR '{sdrId}' is missing.");
+        return Correct(write, Sdr.Parser.ParseFrom(row.Payload), Session.Parser.ParseFrom(stored.Payload), sessions.Readings(write, row.SessionId), energyKwh, tariffId, remark, clock.GetUtcNow());
+    }
+
+    private SdrCorrection Correct(WriteContext write, Sdr disputed, Session session, IReadOnlyList<SessionReading> readings, double? energyKwh, string tariffId, string remark, DateTimeOffset now)
     {
         if (disputed.Status != SdrStatus.Disputed)
         {
@@ -84,8 +79,8 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
 
         var corrected = energyKwh is { } energy ? Scaled(readings, energy) : readings;
         var priced = session.ServiceKind == ServiceKind.Reservation
-            ? PriceExpiredReservation(write, session, tariffId.Length > 0 ? tariffId : null, "tariff_id")
-            : Price(write, session, corrected, session.EndTime.ToDateTimeOffset(), tariffId.Length > 0 ? tariffId : null, "tariff_id");
+            ? pricing.PriceExpiredReservation(write, session, tariffId.Length > 0 ? tariffId : null, "tariff_id")
+            : pricing.Price(write, session, corrected, session.EndTime.ToDateTimeOffset(), tariffId.Length > 0 ? tariffId : null, "tariff_id");
         var replacement = Build(write, session, corrected, priced, now);
         replacement.ReplacesSdrId = disputed.SdrId;
         replacement.SignedMeterData = disputed.SignedMeterData;
@@ -110,7 +105,7 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         Save(write, original, "session", now);
         Save(write, credit, "credit", now);
         Save(write, replacement, "correction", now);
-        return new CorrectSdrResponse { CreditSdr = credit, CorrectedSdr = replacement, OriginalSdr = original };
+        return new SdrCorrection(original, credit, replacement);
     }
 
     /// <summary>Stores a new version of an SDR and queues it for its CSP.</summary>
@@ -127,12 +122,12 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
             0,
             (long)sdr.Version,
             sdr.ToByteArray()));
-        recorder.Push(write, sdr);
+        pushes.ToCsp(write, PushKinds.Sdr, sdr.ProviderId, sdr);
     }
 
     private Sdr Build(WriteContext write, Session session, IReadOnlyList<SessionReading> readings, (Tariff Tariff, PricingResult Result)? priced, DateTimeOffset now)
     {
-        var location = LocationOf(write, session);
+        var location = pricing.LocationOf(write, session);
         var connector = location.Connector;
         var sdr = new Sdr
         {
@@ -168,12 +163,12 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
             UpdateTime = Timestamp.FromDateTimeOffset(now),
             Version = 1,
         };
-        if (priced is { } pricing)
+        if (priced is { } result)
         {
-            sdr.ChargingPeriods.AddRange(PricingMapping.ToChargingPeriods(pricing.Result));
-            sdr.Tariffs.Add(pricing.Tariff);
-            sdr.Currency = pricing.Result.Currency;
-            sdr.Totals = PricingMapping.ToCostTotals(pricing.Result);
+            sdr.ChargingPeriods.AddRange(PricingMapping.ToChargingPeriods(result.Result));
+            sdr.Tariffs.Add(result.Tariff);
+            sdr.Currency = result.Result.Currency;
+            sdr.Totals = PricingMapping.ToCostTotals(result.Result);
         }
         else
         {
@@ -198,85 +193,6 @@ internal sealed class SessionBilling(ISiteRepository sites, ITariffRepository ta
         }
 
         return sdr;
-    }
-
-    private (Tariff Tariff, PricingResult Result)? Price(WriteContext write, Session session, IReadOnlyList<SessionReading> readings, DateTimeOffset end, string? tariffId, string? field)
-    {
-        if (session.StartTime is null || readings.Count == 0)
-        {
-            return null;
-        }
-
-        var start = session.StartTime.ToDateTimeOffset();
-        var samples = readings.Select(reading => new UsageSample(
-            DateTimeOffset.FromUnixTimeMilliseconds(reading.MeasureTime),
-            (decimal)reading.EnergyKwh,
-            reading.Activity == 0 ? UsageActivity.Charging : UsageActivity.Parking,
-            reading.PowerKw is { } power ? (decimal)power : null,
-            reading.CurrentA is { } current ? (decimal)current : null)).ToList();
-        return Price(write, session, new SessionUsage(start, end < start ? start : end, samples, ReservationStartOf(write, session, start)), start, tariffId, field);
-    }
-
-    // An unused reservation: its time from creation (the session's start) to expiry (the session's end), no energy.
-    private (Tariff Tariff, PricingResult Result)? PriceExpiredReservation(WriteContext write, Session session, string? tariffId, string? field)
-    {
-        var reserved = session.StartTime.ToDateTimeOffset();
-        var expiry = session.EndTime.ToDateTimeOffset();
-        var usage = new SessionUsage(expiry, expiry, [new UsageSample(expiry, 0m, UsageActivity.Charging, null, null)], reserved, ReservationExpiredUnused: true);
-        return Price(write, session, usage, reserved, tariffId, field);
-    }
-
-    // Prices the usage with the tariff that applies to the session's connector for its CSP at tariffTime.
-    private (Tariff Tariff, PricingResult Result)? Price(WriteContext write, Session session, SessionUsage usage, DateTimeOffset tariffTime, string? tariffId, string? field)
-    {
-        var location = LocationOf(write, session);
-        var tariff = Applicable(write, location, session.ProviderId, tariffTime, tariffId, field);
-        if (tariff is null)
-        {
-            return null;
-        }
-
-        return (tariff, TariffPricer.Price(PricingMapping.ToPricing(tariff), usage, CostEstimate.ZoneOf(location.Site.TimeZone)));
-    }
-
-    // When the reservation a session was started from began (UC3-8), never after the session's start (the station's
-    // clock may differ from the endpoint's); null for a session without one.
-    private DateTimeOffset? ReservationStartOf(WriteContext write, Session session, DateTimeOffset start)
-    {
-        if (session.ReservationId.Length == 0 || reservations.Find(write, session.ReservationId) is not { } row)
-        {
-            return null;
-        }
-
-        var created = Reservation.Parser.ParseFrom(row.Payload).CreateTime.ToDateTimeOffset();
-        return created < start ? created : start;
-    }
-
-    private Tariff? Applicable(WriteContext write, EvseLocation location, string provider, DateTimeOffset at, string? tariffId, string? field)
-    {
-        var connector = location.Connector ?? location.Evse.Connectors.FirstOrDefault();
-        IEnumerable<string> ids = tariffId is not null ? [tariffId] : connector?.TariffIds ?? [];
-        var visible = TariffChoice.Applicable(ids.Select(id => tariffs.Find(write, id)).ToList(), provider, at);
-        if (visible is null && tariffId is not null)
-        {
-            throw RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownTariff, $"{field}: tariff '{tariffId}' does not exist, was removed, is not valid at the session start or is for another provider.", [new("field", field ?? "tariff_id")]);
-        }
-
-        return visible;
-    }
-
-    private EvseLocation LocationOf(WriteContext write, Session session)
-    {
-        var row = sites.Find(write, session.SiteId) ?? throw new InvalidOperationException($"Site '{session.SiteId}' of session '{session.SessionId}' is missing.");
-        var site = Site.Parser.ParseFrom(row.Payload);
-        if (row.Removed || site.Evses.FirstOrDefault(evse => evse.EvseId == session.EvseId) is not { } evse)
-        {
-            // The site changed since the session started: bill the location as the session names it.
-            var bare = new Site { SiteId = session.SiteId, OperatorId = session.OperatorId, CountryCode = site.CountryCode, TimeZone = site.TimeZone };
-            return new EvseLocation(bare, new Evse { EvseId = session.EvseId }, null);
-        }
-
-        return new EvseLocation(site, evse, evse.Connectors.FirstOrDefault(connector => connector.ConnectorId == session.ConnectorId));
     }
 
     private static List<SessionReading> Scaled(IReadOnlyList<SessionReading> readings, double energyKwh)

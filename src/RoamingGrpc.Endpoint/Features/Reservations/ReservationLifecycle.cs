@@ -27,19 +27,22 @@ namespace RoamingGrpc.Endpoint.Features.Reservations;
 /// an ACTIVE reservation opens its service session in state RESERVED: the token's start continues that session (the
 /// reservation time is billed in its SDR), an expiry completes it into an SDR of service kind RESERVATION, a
 /// cancellation voids it. Every version of a reservation is pushed to its home-CSP (outbox kind
-/// <see cref="PushKinds.Reservation"/>). Reservation times come from <see cref="ReservationClock"/>. Every
-/// method runs inside the caller's write transaction.
+/// <see cref="PushKinds.Reservation"/>). Whether an EVSE can be reserved is the one availability rule of starts and
+/// reservations (<see cref="EvseAvailability"/>). Every method runs inside the caller's write transaction.
 /// </summary>
-internal sealed class ReservationDesk(
+internal sealed class ReservationLifecycle(
     IReservationStore reservations,
     ISessionStore sessions,
     ICommandStore commands,
     ISiteRepository sites,
     IEvseStatusStore statuses,
-    SessionRecorder recorder,
-    SessionBilling billing,
+    EvseAvailability availability,
+    StationCommands stationCommands,
+    SessionPublisher publisher,
+    SessionPricing pricing,
+    SdrIssuer sdrs,
+    PushQueue pushes,
     IOptions<RoamingEndpointOptions> options,
-    ReservationClock reservationClock,
     TimeProvider clock)
 {
     /// <summary>
@@ -49,7 +52,7 @@ internal sealed class ReservationDesk(
     /// </summary>
     public (Reservation Reservation, StationCommand Command) Create(WriteContext write, NewReservation request)
     {
-        var now = Milliseconds(reservationClock.GetUtcNow());
+        var now = Milliseconds(clock.GetUtcNow());
         var longest = options.Value.Reservations.MaxDuration;
         if (request.ExpiryTime <= now)
         {
@@ -145,7 +148,7 @@ internal sealed class ReservationDesk(
     public Reservation? Expire(WriteContext write, string reservationId)
     {
         var row = reservations.Find(write, reservationId);
-        return row is not null && Holds(row) && row.ExpiryTime <= reservationClock.GetUtcNow().ToUnixTimeMilliseconds()
+        return row is not null && Holds(row) && row.ExpiryTime <= clock.GetUtcNow().ToUnixTimeMilliseconds()
             ? End(write, row, ReservationState.Expired, null, "the reservation expired before the station confirmed it")
             : null;
     }
@@ -155,15 +158,10 @@ internal sealed class ReservationDesk(
     /// ACTIVE (EVSE RESERVED, session RESERVED where reservations are billed), any other outcome REJECTED. Other
     /// command types are not affected.
     /// </summary>
-    public void Settle(WriteContext write, CommandRow command, CommandResultType outcome)
+    public void Settle(WriteContext write, StationCommand command, CommandResultType outcome)
     {
-        if ((CommandType)command.CommandType != CommandType.CreateReservation)
-        {
-            return;
-        }
-
-        var reservationId = StationCommand.Parser.ParseFrom(command.Payload).ReservationId;
-        var row = reservations.Find(write, reservationId);
+        ArgumentNullException.ThrowIfNull(command);
+        var row = reservations.Find(write, command.ReservationId);
         if (row is null || row.State != (long)ReservationState.Pending)
         {
             return; // canceled, expired or used meanwhile: the outcome only closes the command
@@ -212,20 +210,14 @@ internal sealed class ReservationDesk(
         }
         else
         {
+            // The reservation holding the EVSE, if it is the starter's; another's refuses the start by the availability rule.
             row = reservations.HoldingEvse(write, start.EvseId);
-            if (row is null)
-            {
-                return null;
-            }
+            return row is not null && IsFor(row, start) ? Reservation.Parser.ParseFrom(row.Payload) : null;
         }
 
-        var reservation = Reservation.Parser.ParseFrom(row.Payload);
-        if (row.Provider != start.Provider || reservation.Token.Type != start.Token.Type || reservation.Token.Uid != start.Token.Uid)
-        {
-            throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.EvseReserved, $"EVSE {start.EvseId} is reserved for another user.", [new("evse_id", start.EvseId)]);
-        }
-
-        return reservation;
+        return IsFor(row, start)
+            ? Reservation.Parser.ParseFrom(row.Payload)
+            : throw RoamingErrors.Create(ErrorKind.WrongState, ErrorReason.EvseReserved, $"EVSE {start.EvseId} is reserved for another user.", [new("evse_id", start.EvseId)]);
     }
 
     /// <summary>The reserving token started on <paramref name="reservation"/>: USED, with the session it started.</summary>
@@ -235,7 +227,7 @@ internal sealed class ReservationDesk(
             ?? throw new InvalidOperationException($"Reservation '{reservation.ReservationId}' is missing.");
         var used = Reservation.Parser.ParseFrom(row.Payload);
         used.SessionId = sessionId;
-        var now = Milliseconds(reservationClock.GetUtcNow());
+        var now = Milliseconds(clock.GetUtcNow());
         if (row.State == (long)ReservationState.Active)
         {
             RestoreStatus(write, row);
@@ -247,7 +239,7 @@ internal sealed class ReservationDesk(
 
     private void Activate(WriteContext write, ReservationRow row)
     {
-        var now = Milliseconds(reservationClock.GetUtcNow());
+        var now = Milliseconds(clock.GetUtcNow());
         var reservation = Reservation.Parser.ParseFrom(row.Payload);
         var current = statuses.Current(write, reservation.EvseId);
         var previous = current?.Status ?? (long)EvseStatus.Available;
@@ -271,7 +263,7 @@ internal sealed class ReservationDesk(
             ReservationId = reservation.ReservationId,
         };
         session.TransactionId = session.SessionId;
-        if (billing.BillsReservations(write, session, reservation.CreateTime.ToDateTimeOffset()))
+        if (pricing.BillsReservations(write, session, reservation.CreateTime.ToDateTimeOffset()))
         {
             SaveSession(write, session, string.Empty);
             reservation.SessionId = session.SessionId;
@@ -284,7 +276,7 @@ internal sealed class ReservationDesk(
     // (expired: billed) or voided (canceled, rejected), and a create command still open is closed CANCELED.
     private Reservation End(WriteContext write, ReservationRow row, ReservationState state, string? cancelCommandId, string openCommandMessage)
     {
-        var now = Milliseconds(reservationClock.GetUtcNow());
+        var now = Milliseconds(clock.GetUtcNow());
         var reservation = Reservation.Parser.ParseFrom(row.Payload);
         if (row.State == (long)ReservationState.Active)
         {
@@ -294,7 +286,7 @@ internal sealed class ReservationDesk(
         if (row.State == (long)ReservationState.Pending && state != ReservationState.Rejected
             && commands.Find(write, reservation.CommandId) is { IsOpen: true } create)
         {
-            recorder.Complete(write, create, CommandResultType.Canceled, openCommandMessage, reservation.EvseId, clock.GetUtcNow());
+            stationCommands.Complete(write, create, CommandResultType.Canceled, openCommandMessage, reservation.EvseId);
         }
 
         if (reservation.SessionId.Length > 0 && sessions.Find(write, reservation.SessionId) is { State: (long)SessionState.Reserved } held)
@@ -306,7 +298,7 @@ internal sealed class ReservationDesk(
                 session.State = SessionState.Completed;
                 session.StartTime = reservation.CreateTime;
                 session.StopReason = StopReason.Timeout;
-                billing.CompleteReservation(write, session, clock.GetUtcNow());
+                sdrs.CompleteReservation(write, session, clock.GetUtcNow());
             }
             else
             {
@@ -342,9 +334,8 @@ internal sealed class ReservationDesk(
     private void SaveSession(WriteContext write, Session session, string commandId)
     {
         var now = clock.GetUtcNow();
-        session.Version++;
-        session.UpdateTime = Timestamp.FromDateTimeOffset(now);
-        recorder.Save(write, session, SessionDesk.InfoOf(session, null, null, commandId, now), push: true, now); // a reservation session has no charge plan yet
+        SessionPublisher.Stamp(session, now);
+        publisher.Save(write, session, ChargingInfoProjection.Of(session, null, null, commandId, now), push: true, now); // a reservation session has no charge plan yet
     }
 
     // Stamps a new version of the reservation, stores it and queues it for its CSP (durable push).
@@ -364,7 +355,7 @@ internal sealed class ReservationDesk(
             now.ToUnixTimeMilliseconds(),
             0,
             reservation.ToByteArray()));
-        recorder.Push(write, reservation);
+        pushes.ToCsp(write, PushKinds.Reservation, reservation.ProviderId, reservation);
     }
 
     // One EVSE the CSP named: reservable, operative and free.
@@ -375,7 +366,8 @@ internal sealed class ReservationDesk(
             throw Refused(ErrorReason.NotReservable, $"EVSE {location.Evse.EvseId} cannot be reserved (no RESERVABLE).", location.Evse.EvseId);
         }
 
-        return Refusal(write, location.Evse.EvseId) is { } refusal ? throw refusal : location;
+        availability.Ensure(write, location.Evse.EvseId, own: null);
+        return location;
     }
 
     // The first reservable EVSE of the site (in the site's order) that is operative and free. When none is, the refusal
@@ -398,7 +390,7 @@ internal sealed class ReservationDesk(
         var refusals = new List<RoamingException>();
         foreach (var evse in reservable)
         {
-            if (Refusal(write, evse.EvseId) is not { } refusal)
+            if (availability.Refusal(write, evse.EvseId, own: null) is not { } refusal)
             {
                 return new EvseLocation(site, evse, null);
             }
@@ -413,23 +405,11 @@ internal sealed class ReservationDesk(
         throw RoamingErrors.Create(ErrorKind.WrongState, reason, $"No reservable EVSE of site '{siteId}' is free ({reservable.Count} reservable, all taken or inoperative).", [new("site_id", siteId)]);
     }
 
-    // Why an EVSE cannot be reserved now, or null.
-    private RoamingException? Refusal(WriteContext write, string evseId)
+    // A reservation is used by the same token of the same provider.
+    private static bool IsFor(ReservationRow row, PendingStart start)
     {
-        var status = (EvseStatus)(statuses.Current(write, evseId)?.Status ?? (long)EvseStatus.Unknown);
-        if (status is EvseStatus.Inoperative or EvseStatus.Outoforder or EvseStatus.Planned or EvseStatus.Removed)
-        {
-            return Refused(ErrorReason.EvseInoperative, $"EVSE {evseId} is {ProtoEnumNames.Of(status)}.", evseId);
-        }
-
-        if (reservations.HoldingEvse(write, evseId) is not null || status == EvseStatus.Reserved)
-        {
-            return Refused(ErrorReason.EvseReserved, $"EVSE {evseId} is already reserved.", evseId);
-        }
-
-        return sessions.HoldingEvse(write, evseId) is not null || status is EvseStatus.Charging or EvseStatus.Blocked
-            ? Refused(ErrorReason.EvseOccupied, $"EVSE {evseId} is occupied by a session.", evseId)
-            : null;
+        var token = Reservation.Parser.ParseFrom(row.Payload).Token;
+        return row.Provider == start.Provider && token.Type == start.Token.Type && token.Uid == start.Token.Uid;
     }
 
     private static bool Holds(ReservationRow row) => row.State is (long)ReservationState.Pending or (long)ReservationState.Active;

@@ -1,7 +1,7 @@
-using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Features.Charging;
+using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Storage.Charging;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
@@ -10,10 +10,17 @@ namespace RoamingGrpc.Endpoint.Features.ChargePlans;
 
 /// <summary>
 /// Charge plans of running sessions at the visited-CSO: the CSP's SetChargePlan and ClearChargePlan commands (UC3-7),
-/// checked against the session and its EVSE and opened for the station through <see cref="SessionDesk.Open"/>, and
-/// the CSO's own overrides (UC3-10), in force at once. Every method runs inside the caller's write transaction.
+/// checked against the session and its EVSE and opened for the station, and the CSO's own overrides (UC3-10), in force
+/// at once. Every method runs inside the caller's write transaction.
 /// </summary>
-internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISessionStore sessions, TimeProvider clock)
+internal sealed class ChargePlanRequests(
+    SessionCommands sessionCommands,
+    ISessionStore sessions,
+    EvseLocator evses,
+    StationCommands commands,
+    ChargePlansInForce plans,
+    ChargingInfoProjection projection,
+    TimeProvider clock)
 {
     /// <summary>
     /// Opens the SET_CHARGE_PLAN command of a CSP for one of its PENDING or ACTIVE sessions; the plan is PENDING until
@@ -22,10 +29,10 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
     /// </summary>
     public (ChargePlan Plan, CommandRow Command) Set(WriteContext write, string provider, string sessionId, ChargePlanSpec spec, string requestId)
     {
-        var session = Running(desk.OwnSession(write, provider, sessionId));
-        var location = desk.Locate(write, session.EvseId, session.ConnectorId, "session_id");
+        var session = Running(sessionCommands.OwnSession(write, provider, sessionId));
+        var location = evses.Locate(write, session.EvseId, session.ConnectorId, "session_id");
         ChargePlanValidator.Fits(spec, "spec", location.Evse, location.Connector);
-        var command = desk.Open(write, provider, Command(session, CommandType.SetChargePlan, requestId, spec));
+        var command = commands.Open(write, provider, Command(session, CommandType.SetChargePlan, requestId, spec));
         return (plans.Request(write, session, command.CommandId, spec, clock.GetUtcNow()), command);
     }
 
@@ -35,8 +42,8 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
     /// </summary>
     public CommandRow Clear(WriteContext write, string provider, string sessionId, string requestId)
     {
-        var session = Running(desk.OwnSession(write, provider, sessionId));
-        return desk.Open(write, provider, Command(session, CommandType.ClearChargePlan, requestId, null));
+        var session = Running(sessionCommands.OwnSession(write, provider, sessionId));
+        return commands.Open(write, provider, Command(session, CommandType.ClearChargePlan, requestId, null));
     }
 
     /// <summary>
@@ -47,11 +54,11 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
     /// </summary>
     public ChargePlan Override(WriteContext write, string sessionId, ChargePlanSpec? spec, ChargePlanUpdateReason reason, string reasonDetail)
     {
-        var row = sessions.Find(write, sessionId) ?? throw UnknownSession(sessionId);
+        var row = sessions.Find(write, sessionId) ?? throw SessionCommands.UnknownSession(sessionId);
         var session = Running(Session.Parser.ParseFrom(row.Payload));
         if (spec is not null)
         {
-            var location = desk.Locate(write, session.EvseId, session.ConnectorId, "session_id");
+            var location = evses.Locate(write, session.EvseId, session.ConnectorId, "session_id");
             ChargePlanValidator.Fits(spec, "spec", location.Evse, location.Connector);
         }
 
@@ -68,7 +75,7 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
 
         if (changed)
         {
-            desk.Restream(write, session, string.Empty, now);
+            projection.Restream(write, session, string.Empty, now);
         }
 
         return plan;
@@ -103,7 +110,4 @@ internal sealed class ChargePlanDesk(SessionDesk desk, ChargePlanBook plans, ISe
                 ErrorReason.WrongState,
                 $"Session '{session.SessionId}' is {ProtoEnumNames.Of(session.State)}; charge plans apply to PENDING or ACTIVE sessions.",
                 [new("session_id", session.SessionId), new("state", ProtoEnumNames.Of(session.State))]);
-
-    private static RoamingException UnknownSession(string sessionId) =>
-        RoamingErrors.Create(ErrorKind.NotFound, ErrorReason.UnknownSession, $"Session '{sessionId}' does not exist.", [new("session_id", sessionId)]);
 }

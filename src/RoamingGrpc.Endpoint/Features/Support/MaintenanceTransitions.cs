@@ -15,25 +15,24 @@ namespace RoamingGrpc.Endpoint.Features.Support;
 /// end, every <c>Roaming:Support:MaintenanceSweepInterval</c>, reading the time from the endpoint's
 /// <see cref="TimeProvider"/>. Due times come from the database, so a restart neither loses nor repeats a move.
 /// </summary>
-internal sealed partial class MaintenanceSweep(
-    IMaintenanceStore notices,
+internal sealed partial class MaintenanceTransitions(
+    IMaintenanceStore store,
     IDatabase database,
-    MaintenanceDesk desk,
-    EndpointSettings endpoint,
+    MaintenanceNotices notices,
     IOptions<RoamingEndpointOptions> options,
     TimeProvider clock,
-    ILogger<MaintenanceSweep> logger) : CsoSweep(endpoint, clock, logger)
+    ILogger<MaintenanceTransitions> logger) : PeriodicJob(clock, logger)
 {
     protected override TimeSpan Interval => options.Value.Support.MaintenanceSweepInterval;
 
     protected override string Job => "Moving maintenance notices at their times";
 
-    protected override async Task SweepAsync(CancellationToken cancellationToken)
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var moved = 0;
-        foreach (var noticeId in await notices.DueAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        foreach (var noticeId in await store.DueAsync(Clock.GetUtcNow(), cancellationToken).ConfigureAwait(false))
         {
-            var notice = await database.WriteAsync(write => desk.Advance(write, noticeId), cancellationToken).ConfigureAwait(false);
+            var notice = await database.WriteAsync(write => notices.Advance(write, noticeId), cancellationToken).ConfigureAwait(false);
             if (notice is not null)
             {
                 Log.Moved(Logger, noticeId, notice.State);
