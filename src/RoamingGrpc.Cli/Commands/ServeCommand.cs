@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using RoamingGrpc.Endpoint.Hosting;
 
@@ -8,6 +9,7 @@ namespace RoamingGrpc.Cli.Commands;
 /// <summary>
 /// <c>roaming serve</c>: runs one endpoint. Every flag maps to a <c>Roaming:*</c> setting, which can equally come
 /// from the JSON file given by <c>--config</c> or from environment variables (<c>Roaming__PartyId</c>); flags win.
+/// Exit code 2: an invalid setting, or a listen address in use; either is one line on stderr naming the setting.
 /// </summary>
 internal static class ServeCommand
 {
@@ -22,13 +24,18 @@ internal static class ServeCommand
         var dbOption = new Option<FileInfo>("--db") { Description = "Roaming:Database - SQLite file." };
         var revocationOption = new Option<FileInfo>("--revocations") { Description = "Roaming:RevocationFile - revoked serial numbers, one per line." };
         var publicUrlOption = new Option<string>("--public-url") { Description = "Roaming:PublicUrl - the https URL partners reach this endpoint by." };
+        var metricsOption = new Option<string>("--metrics")
+        {
+            Description = "Roaming:Metrics:Listen - HOST:PORT of the plain-HTTP Prometheus endpoint GET /metrics (default 127.0.0.1:9464); "
+                + "empty ('') turns it off. Endpoints on one machine each need their own port.",
+        };
         var partnerOption = new Option<string[]>("--partner")
         {
             Description = "A partner as ROLE:PARTY[@URL], e.g. csp:DE-8EO@https://localhost:7444 (repeatable; replaces Roaming:Partners).",
         };
-        var command = new Command("serve", "Run a roaming endpoint (CSO or CSP).")
+        var command = new Command("serve", "Run a roaming endpoint (CSO or CSP). Exits with 2 on an invalid setting or a listen address in use.")
         {
-            configOption, roleOption, partyOption, listenOption, certOption, dbOption, revocationOption, publicUrlOption, partnerOption,
+            configOption, roleOption, partyOption, listenOption, certOption, dbOption, revocationOption, publicUrlOption, metricsOption, partnerOption,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +55,7 @@ internal static class ServeCommand
             Set(nameof(RoamingEndpointOptions.Database), parse.GetValue(dbOption)?.FullName);
             Set(nameof(RoamingEndpointOptions.RevocationFile), parse.GetValue(revocationOption)?.FullName);
             Set(nameof(RoamingEndpointOptions.PublicUrl), parse.GetValue(publicUrlOption));
+            Set($"{nameof(RoamingEndpointOptions.Metrics)}:{nameof(MetricsOptions.Listen)}", parse.GetValue(metricsOption));
             List<PartnerOptions>? partners = null;
             foreach (var text in parse.GetValue(partnerOption) ?? [])
             {
@@ -73,7 +81,26 @@ internal static class ServeCommand
 
             await using (app.ConfigureAwait(false))
             {
-                await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                var settings = app.Services.GetRequiredService<EndpointSettings>();
+                if (BusyListener.Probe(settings) is { } busy)
+                {
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(Describe(busy)).ConfigureAwait(false);
+                    return 2;
+                }
+
+                try
+                {
+                    await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (IOException ex) when (BusyListener.FromStartFailure(ex, settings) is { } taken)
+                {
+                    // Another process took the address after the probe. Storage and the background services did start:
+                    // stop them (as at shutdown) before the host is disposed.
+                    await app.StopAsync(CancellationToken.None).ConfigureAwait(false);
+                    await parse.InvocationConfiguration.Error.WriteLineAsync(Describe(taken)).ConfigureAwait(false);
+                    return 2;
+                }
+
                 await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
             }
 
@@ -81,6 +108,12 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    /// <summary>The one line <c>serve</c> ends with when a listen address is in use: the setting, the address, the flag to change it.</summary>
+    private static string Describe(BusyListener busy) =>
+        $"{busy.Setting} {busy.Address} is in use by another process; choose another port ("
+        + (busy.Setting == EndpointSettings.MetricsListenSetting ? "serve --metrics HOST:PORT, or empty to turn metrics off" : "serve --listen HOST:PORT")
+        + ").";
 
     private static bool TryParsePartner(string text, out string role, out string party, out string? url)
     {

@@ -16,6 +16,12 @@ public sealed record EndpointSettings(
     IReadOnlyList<ConfiguredPartnerSettings> Partners,
     IPEndPoint? MetricsListen = null)
 {
+    /// <summary>The setting of the partner-facing listener's address.</summary>
+    public const string ListenSetting = "Roaming:Listen";
+
+    /// <summary>The setting of the metrics listener's address (empty = no metrics listener).</summary>
+    public const string MetricsListenSetting = "Roaming:Metrics:Listen";
+
     /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> listing every problem.</summary>
     public static EndpointSettings From(RoamingEndpointOptions options)
     {
@@ -38,8 +44,14 @@ public sealed record EndpointSettings(
             }
         }
 
-        var listen = ParseListen(options.Listen, "Roaming:Listen", problems);
-        var metrics = string.IsNullOrEmpty(options.Metrics.Listen) ? null : ParseListen(options.Metrics.Listen, "Roaming:Metrics:Listen", problems);
+        var listen = ParseListen(options.Listen, ListenSetting, problems);
+        var metrics = string.IsNullOrEmpty(options.Metrics.Listen) ? null : ParseListen(options.Metrics.Listen, MetricsListenSetting, problems);
+        if (listen is not null && metrics is not null && Overlap(listen, metrics))
+        {
+            // Kestrel would fail to bind the second one; said here, a busy address at start is always another process's.
+            problems.Add($"{MetricsListenSetting} must not use the port of {ListenSetting} (both {metrics.Port}).");
+        }
+
         Uri? publicUrl = null;
         if (!string.IsNullOrEmpty(options.PublicUrl) && !TryParseHttpsUrl(options.PublicUrl, out publicUrl))
         {
@@ -150,6 +162,12 @@ public sealed record EndpointSettings(
     /// <summary>Parses an absolute https URL.</summary>
     public static bool TryParseHttpsUrl(string? value, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? url) =>
         Uri.TryCreate(value, UriKind.Absolute, out url) && url.Scheme == Uri.UriSchemeHttps && string.IsNullOrEmpty(url.UserInfo);
+
+    private static bool Overlap(IPEndPoint one, IPEndPoint other) =>
+        one.Port != 0 && one.Port == other.Port
+        && (one.Address.Equals(other.Address) || IsAny(one.Address) || IsAny(other.Address));
+
+    private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
 
     private static IPEndPoint? ParseListen(string value, string key, List<string> problems)
     {

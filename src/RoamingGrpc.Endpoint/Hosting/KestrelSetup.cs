@@ -9,8 +9,9 @@ using RoamingGrpc.Endpoint.Security;
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
-/// Kestrel for a roaming endpoint: HTTP/2 only, TLS 1.3 preferred and 1.2 minimum, a client certificate
-/// required and validated against the roaming CA during the TLS handshake, explicit HTTP/2 limits.
+/// Kestrel for a roaming endpoint: the partner-facing listener HTTP/2 only, TLS 1.3 preferred and 1.2 minimum, a client
+/// certificate required and validated against the roaming CA during the TLS handshake, explicit HTTP/2 limits; the
+/// optional metrics listener plain HTTP/1.1.
 /// </summary>
 internal static partial class KestrelSetup
 {
@@ -28,8 +29,10 @@ internal static partial class KestrelSetup
         kestrel.Limits.Http2.KeepAlivePingTimeout = limits.KeepAlivePingTimeout;
         if (settings.MetricsListen is { } metrics)
         {
-            // Plain HTTP for the local Prometheus collector; never a partner-facing listener.
-            kestrel.Listen(metrics, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            // Plain HTTP for the local Prometheus collector; never a partner-facing listener. HTTP/1.1 only: without TLS
+            // there is no protocol negotiation, so Kestrel would serve HTTP/1.1 anyway and warn at every start that
+            // HTTP/2 is not enabled; Prometheus scrapes over HTTP/1.1.
+            kestrel.Listen(metrics, listen => listen.Protocols = HttpProtocols.Http1);
         }
 
         kestrel.Listen(settings.Listen, listen =>

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
@@ -41,6 +42,32 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
         var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
 
         Assert.Contains("Roaming:Partners:0:Role must be csp", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:7443", "127.0.0.1:7443")]
+    [InlineData("127.0.0.1:7443", "*:7443")]
+    [InlineData("*:7443", "127.0.0.1:7443")]
+    public void From_MetricsOnThePortOfListen_Rejected(string listen, string metrics)
+    {
+        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC", Listen = listen };
+        options.Metrics.Listen = metrics;
+
+        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
+
+        Assert.Contains("Roaming:Metrics:Listen must not use the port of Roaming:Listen", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_MetricsOnAnotherPortOrAddressOrBothPortZero_Accepted()
+    {
+        foreach (var (listen, metrics) in new[] { ("127.0.0.1:7443", "127.0.0.1:9464"), ("127.0.0.1:7443", "127.0.0.2:7443"), ("127.0.0.1:0", "127.0.0.1:0") })
+        {
+            var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC", Listen = listen };
+            options.Metrics.Listen = metrics;
+
+            Assert.Equal(IPEndPoint.Parse(metrics), EndpointSettings.From(options).MetricsListen);
+        }
     }
 
     [Fact]

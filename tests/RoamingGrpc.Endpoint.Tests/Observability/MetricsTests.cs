@@ -53,4 +53,30 @@ public sealed class MetricsTests(ITestOutputHelper output)
         Assert.Contains("roaming_stream_events_behind", text, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
+
+    [Fact]
+    public async Task Metrics_GetOverHttp11_AnsweredAndNoHttp2WarningAtStart()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        var csp = await endpoints.StartCspAsync(extra: new Dictionary<string, string?> { ["Roaming:Metrics:Listen"] = "127.0.0.1:0" });
+        var metricsUrl = csp.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Single(address => address.StartsWith("http://", StringComparison.Ordinal));
+        using var http = new HttpClient
+        {
+            BaseAddress = new Uri(metricsUrl),
+            DefaultRequestVersion = HttpVersion.Version11,
+            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Timeout = ChargingRig.Deadline,
+        };
+
+        using var scrape = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
+        var text = await scrape.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
+        Assert.Equal(HttpVersion.Version11, scrape.Version);
+        Assert.Contains("# TYPE ", text, StringComparison.Ordinal);
+        // Kestrel logs it while binding, so the start log is complete once StartAsync returned; it covers both listeners.
+        Assert.DoesNotContain(csp.Log.Lines, line => line.Contains("HTTP/2 is not enabled", StringComparison.Ordinal));
+        Assert.Contains(csp.Log.Lines, line => line.Contains($"Now listening on: {metricsUrl}", StringComparison.Ordinal));
+    }
 }
