@@ -92,6 +92,16 @@ internal static class ServeCommand
                 {
                     await app.StartAsync(cancellationToken).ConfigureAwait(false);
                 }
+                catch (Exception ex) when (SettingsSections.ProblemsOf(ex) is { } problems)
+                {
+                    // Settings sections failed their rules at start (before anything ran): one line per problem, naming the key.
+                    foreach (var failure in problems)
+                    {
+                        await parse.InvocationConfiguration.Error.WriteLineAsync(failure).ConfigureAwait(false);
+                    }
+
+                    return 2;
+                }
                 catch (IOException ex) when (BusyListener.FromStartFailure(ex, settings) is { } taken)
                 {
                     // Another process took the address after the probe. Storage and the background services did start:

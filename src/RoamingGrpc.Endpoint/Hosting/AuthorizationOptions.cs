@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Token authorization settings (<c>Roaming:Authorization</c>), UC4-1 and UC4-2.</summary>
-public sealed class AuthorizationOptions
+public sealed class AuthorizationOptions : ISettingsSection
 {
     /// <summary>The contract's upper bound for an online authorization call.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(5);
@@ -18,4 +18,8 @@ public sealed class AuthorizationOptions
     /// switch hashing); until then the partner keeps the list it holds.
     /// </summary>
     public bool HashTokenLists { get; set; }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section) =>
+        new[] { SettingRules.Within(section, nameof(Timeout), Timeout, MaxTimeout) }.OfType<string>();
 }

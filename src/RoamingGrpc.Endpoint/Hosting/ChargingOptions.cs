@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Session and command settings of a CSO endpoint (<c>Roaming:Charging</c>).</summary>
-public sealed class ChargingOptions
+public sealed class ChargingOptions : ISettingsSection
 {
     /// <summary>
     /// Time the station has to report the outcome of a command (result_timeout); after it the endpoint reports TIMEOUT
@@ -17,4 +17,15 @@ public sealed class ChargingOptions
 
     /// <summary>How often overdue commands and pending sessions are looked for.</summary>
     public TimeSpan CommandSweepInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section)
+    {
+        return new[]
+        {
+            SettingRules.Positive(section, nameof(CommandTimeout), CommandTimeout),
+            SettingRules.Positive(section, nameof(PendingTimeout), PendingTimeout),
+            SettingRules.Positive(section, nameof(CommandSweepInterval), CommandSweepInterval),
+        }.OfType<string>();
+    }
 }

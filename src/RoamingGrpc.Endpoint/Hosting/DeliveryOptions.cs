@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>How background deliveries look for work (<c>Roaming:Delivery</c>).</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : ISettingsSection
 {
     /// <summary>
     /// How often the outbox relay, the token list distribution and station command streams look for work without being
@@ -9,4 +9,8 @@ public sealed class DeliveryOptions
     /// backoff after a partner failure has passed.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section) =>
+        new[] { SettingRules.Positive(section, nameof(PollInterval), PollInterval) }.OfType<string>();
 }

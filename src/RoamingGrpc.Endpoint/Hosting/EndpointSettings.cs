@@ -6,8 +6,10 @@ using RoamingGrpc.Domain.Parties;
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
-/// <see cref="RoamingEndpointOptions"/> checked and parsed once at start: a bad setting stops the process with
-/// a message naming the setting, before anything listens.
+/// Who and where the endpoint is (<see cref="RoamingEndpointOptions"/>: role, party, listeners, partners, certificates,
+/// storage, metrics), checked and parsed once before the host is built, since it decides what the host is: a bad
+/// setting stops the process with one line per problem naming the setting, before anything listens. How the endpoint
+/// works (timeouts, windows, limits) is in the settings sections, validated at start (<see cref="SettingsSections"/>).
 /// </summary>
 public sealed record EndpointSettings(
     PartyIdentity Identity,
@@ -16,6 +18,24 @@ public sealed record EndpointSettings(
     IReadOnlyList<ConfiguredPartnerSettings> Partners,
     IPEndPoint? MetricsListen = null)
 {
+    /// <summary>A readable name given to partners in the handshake.</summary>
+    public string DisplayName { get; init; } = string.Empty;
+
+    /// <summary>Whether parties not listed as partners are admitted when their certificate is valid.</summary>
+    public bool AdmitUnlistedPartners { get; init; }
+
+    /// <summary>The directory of this endpoint's certificate, key and roaming CA (full path).</summary>
+    public string CertificateDirectory { get; init; } = Path.GetFullPath(new RoamingEndpointOptions().CertificateDirectory);
+
+    /// <summary>The revocation list file (full path), or null when none is configured.</summary>
+    public string? RevocationFile { get; init; }
+
+    /// <summary>The SQLite database file (full path).</summary>
+    public string Database { get; init; } = Path.GetFullPath(new RoamingEndpointOptions().Database);
+
+    /// <summary>The name of the endpoint's OpenTelemetry meter.</summary>
+    public string MeterName { get; init; } = Observability.RoamingMetrics.MeterName;
+
     /// <summary>The setting of the partner-facing listener's address.</summary>
     public const string ListenSetting = "Roaming:Listen";
 
@@ -101,41 +121,6 @@ public sealed record EndpointSettings(
             problems.Add($"Roaming:RevocationFile '{options.RevocationFile}' does not exist; create it (it may be empty) or remove the setting.");
         }
 
-        if (options.Limits.MaxReceiveMessageSize <= 0 || options.Limits.MaxSendMessageSize <= 0 || options.Limits.MaxStreamsPerConnection <= 0)
-        {
-            problems.Add("Roaming:Limits message sizes and MaxStreamsPerConnection must be positive.");
-        }
-
-        if (options.Charging.CommandTimeout <= TimeSpan.Zero || options.Charging.CommandSweepInterval <= TimeSpan.Zero || options.Charging.PendingTimeout <= TimeSpan.Zero)
-        {
-            problems.Add("Roaming:Charging CommandTimeout, PendingTimeout and CommandSweepInterval must be positive.");
-        }
-
-        if (options.Support.MaintenanceSweepInterval <= TimeSpan.Zero)
-        {
-            problems.Add($"Roaming:Support:MaintenanceSweepInterval must be positive (was {options.Support.MaintenanceSweepInterval}).");
-        }
-
-        if (options.Requests.Retention <= TimeSpan.Zero || options.Requests.PruneInterval <= TimeSpan.Zero)
-        {
-            problems.Add($"Roaming:Requests Retention and PruneInterval must be positive (was {options.Requests.Retention} and {options.Requests.PruneInterval}).");
-        }
-
-        if (options.Reservations.MaxDuration <= TimeSpan.Zero || options.Reservations.MaxDuration > ReservationOptions.LongestMaxDuration)
-        {
-            problems.Add($"Roaming:Reservations:MaxDuration must be more than 0 and at most {ReservationOptions.LongestMaxDuration.TotalHours:0} h (was {options.Reservations.MaxDuration}).");
-        }
-
-        if (options.Reservations.ExpirySweepInterval <= TimeSpan.Zero)
-        {
-            problems.Add($"Roaming:Reservations:ExpirySweepInterval must be positive (was {options.Reservations.ExpirySweepInterval}).");
-        }
-
-        if (options.Authorization.Timeout <= TimeSpan.Zero || options.Authorization.Timeout > AuthorizationOptions.MaxTimeout)
-        {
-            problems.Add($"Roaming:Authorization:Timeout must be more than 0 and at most {AuthorizationOptions.MaxTimeout.TotalSeconds:0} s (was {options.Authorization.Timeout}).");
-        }
-
         if (string.IsNullOrWhiteSpace(options.Metrics.MeterName) || options.Metrics.MeterName.Contains('*', StringComparison.Ordinal))
         {
             problems.Add("Roaming:Metrics:MeterName must be a name without '*' (it is matched as a pattern).");
@@ -146,7 +131,15 @@ public sealed record EndpointSettings(
             throw new InvalidOperationException("Invalid endpoint configuration:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
         }
 
-        return new EndpointSettings(identity!, listen!, publicUrl, partners, metrics);
+        return new EndpointSettings(identity!, listen!, publicUrl, partners, metrics)
+        {
+            DisplayName = options.DisplayName,
+            AdmitUnlistedPartners = options.AdmitUnlistedPartners,
+            CertificateDirectory = Path.GetFullPath(options.CertificateDirectory),
+            RevocationFile = string.IsNullOrEmpty(options.RevocationFile) ? null : Path.GetFullPath(options.RevocationFile),
+            Database = Path.GetFullPath(options.Database),
+            MeterName = options.Metrics.MeterName,
+        };
     }
 
     /// <summary>

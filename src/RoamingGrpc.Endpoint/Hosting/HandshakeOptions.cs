@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Outbound UC1-1 handshake timing (<c>Roaming:Handshake</c>).</summary>
-public sealed class HandshakeOptions
+public sealed class HandshakeOptions : ISettingsSection
 {
     /// <summary>Deadline of one handshake call.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -23,4 +23,13 @@ public sealed class HandshakeOptions
         var capped = Math.Min(exponential, MaxBackoff.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(capped * (0.5 + (Random.Shared.NextDouble() / 2)));
     }
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section) =>
+        new[]
+        {
+            SettingRules.Positive(section, nameof(CallTimeout), CallTimeout),
+            SettingRules.Positive(section, nameof(InitialBackoff), InitialBackoff),
+            MaxBackoff < InitialBackoff ? $"{section}:{nameof(MaxBackoff)} must be at least {nameof(InitialBackoff)} ({InitialBackoff}) (was {MaxBackoff})." : null,
+        }.OfType<string>();
 }

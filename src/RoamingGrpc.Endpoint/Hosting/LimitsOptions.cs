@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Transport limits (<c>Roaming:Limits</c>), applied to Kestrel, gRPC and partner channels.</summary>
-public sealed class LimitsOptions
+public sealed class LimitsOptions : ISettingsSection
 {
     /// <summary>Largest message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED.</summary>
     public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;
@@ -29,4 +29,19 @@ public sealed class LimitsOptions
 
     /// <summary>Maximum open connections; null means unlimited.</summary>
     public long? MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section) =>
+        new[]
+        {
+            SettingRules.Positive(section, nameof(MaxReceiveMessageSize), MaxReceiveMessageSize),
+            SettingRules.Positive(section, nameof(MaxSendMessageSize), MaxSendMessageSize),
+            SettingRules.Positive(section, nameof(MaxStreamsPerConnection), MaxStreamsPerConnection),
+            SettingRules.Positive(section, nameof(InitialConnectionWindowSize), InitialConnectionWindowSize),
+            SettingRules.Positive(section, nameof(InitialStreamWindowSize), InitialStreamWindowSize),
+            SettingRules.Positive(section, nameof(MaxRequestHeaderFieldSize), MaxRequestHeaderFieldSize),
+            SettingRules.Positive(section, nameof(KeepAlivePingDelay), KeepAlivePingDelay),
+            SettingRules.Positive(section, nameof(KeepAlivePingTimeout), KeepAlivePingTimeout),
+            MaxConcurrentConnections <= 0 ? $"{section}:{nameof(MaxConcurrentConnections)} must be positive, or empty for no limit (was {MaxConcurrentConnections})." : null,
+        }.OfType<string>();
 }

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>The request log that makes mutating calls idempotent (<c>Roaming:Requests</c>).</summary>
-public sealed class RequestOptions
+public sealed class RequestOptions : ISettingsSection
 {
     /// <summary>
     /// How long a request id is remembered: a retry within it gets the first response (or REQUEST_ID_REUSED), a
@@ -11,4 +11,12 @@ public sealed class RequestOptions
 
     /// <summary>How often requests older than the retention are forgotten.</summary>
     public TimeSpan PruneInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section) =>
+        new[]
+        {
+            SettingRules.Positive(section, nameof(Retention), Retention),
+            SettingRules.Positive(section, nameof(PruneInterval), PruneInterval),
+        }.OfType<string>();
 }

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -77,13 +78,12 @@ public static class RoamingEndpointHost
         if (partners is not null)
         {
             ReplacePartners(options, partners);
-            builder.Services.PostConfigure<RoamingEndpointOptions>(bound => ReplacePartners(bound, partners));
         }
 
         var settings = EndpointSettings.From(options);
         AddEndpointServices(builder.Services, builder.Configuration, settings);
         configureServices?.Invoke(builder.Services);
-        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, options.Limits));
+        builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, kestrel.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>().Value));
 
         var app = builder.Build();
         if (settings.MetricsListen is not null)
@@ -137,34 +137,18 @@ public static class RoamingEndpointHost
 
     private static void AddEndpointServices(IServiceCollection services, ConfigurationManager configuration, EndpointSettings settings)
     {
-        services.Configure<RoamingEndpointOptions>(configuration.GetSection(RoamingEndpointOptions.SectionName));
         services.AddSingleton(settings);
+        services.AddSettingsSections(configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(provider =>
-        {
-            var options = provider.GetRequiredService<IOptions<RoamingEndpointOptions>>().Value;
-            return new EndpointCredentials(
-                Path.GetFullPath(options.CertificateDirectory),
-                settings.Identity,
-                provider.GetRequiredService<ILogger<EndpointCredentials>>());
-        });
-        services.AddSingleton(provider =>
-        {
-            var file = provider.GetRequiredService<IOptions<RoamingEndpointOptions>>().Value.RevocationFile;
-            return new RevocationList(
-                string.IsNullOrEmpty(file) ? null : Path.GetFullPath(file),
-                provider.GetRequiredService<ILogger<RevocationList>>());
-        });
-        var database = configuration.GetSection(RoamingEndpointOptions.SectionName)[nameof(RoamingEndpointOptions.Database)]
-            ?? new RoamingEndpointOptions().Database;
-        services.AddSqliteStorage(storage => storage.DatabasePath = Path.GetFullPath(database));
+        services.AddSingleton(provider => new EndpointCredentials(settings.CertificateDirectory, settings.Identity, provider.GetRequiredService<ILogger<EndpointCredentials>>()));
+        services.AddSingleton(provider => new RevocationList(settings.RevocationFile, provider.GetRequiredService<ILogger<RevocationList>>()));
+        services.AddSqliteStorage(storage => storage.DatabasePath = settings.Database);
         services.AddHostedService<StorageStartup>();
         services.AddSingleton<RoamingMetrics>();
         services.AddHostedService<OutboxSampler>();
-        var meterName = configuration.GetSection($"{RoamingEndpointOptions.SectionName}:Metrics")[nameof(MetricsOptions.MeterName)] ?? RoamingMetrics.MeterName;
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
-            metrics.AddMeter(meterName);
+            metrics.AddMeter(settings.MeterName);
             if (settings.MetricsListen is not null)
             {
                 metrics.AddPrometheusExporter();
@@ -189,12 +173,13 @@ public static class RoamingEndpointHost
             services.AddCspRole();
         }
 
-        var limits = new LimitsOptions();
-        configuration.GetSection($"{RoamingEndpointOptions.SectionName}:{nameof(RoamingEndpointOptions.Limits)}").Bind(limits);
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<LimitsOptions>>((grpc, limits) =>
+        {
+            grpc.MaxReceiveMessageSize = limits.Value.MaxReceiveMessageSize;
+            grpc.MaxSendMessageSize = limits.Value.MaxSendMessageSize;
+        });
         services.AddGrpc(grpc =>
         {
-            grpc.MaxReceiveMessageSize = limits.MaxReceiveMessageSize;
-            grpc.MaxSendMessageSize = limits.MaxSendMessageSize;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<MetricsInterceptor>();
             grpc.Interceptors.Add<ErrorInterceptor>();

@@ -1,8 +1,9 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
-/// The <c>Roaming</c> configuration section: who this endpoint is, where it listens, its certificates,
-/// database, partners and limits. Bound from JSON, environment variables (<c>Roaming__PartyId</c>) and the
+/// The <c>Roaming</c> configuration section: who this endpoint is, where it listens, its certificates, database,
+/// partners and metrics listener (the settings sections below it, <c>Roaming:Charging</c> and the like, are bound to
+/// their own options classes, see <see cref="SettingsSections"/>). Bound from JSON, environment variables (<c>Roaming__PartyId</c>) and the
 /// <c>roaming serve</c> flags, in that order of precedence (flags win).
 /// </summary>
 public sealed class RoamingEndpointOptions
@@ -46,33 +47,6 @@ public sealed class RoamingEndpointOptions
     /// <summary>The partners this endpoint has agreements with.</summary>
     public IList<PartnerOptions> Partners { get; } = [];
 
-    /// <summary>How background deliveries look for work besides being woken by commits.</summary>
-    public DeliveryOptions Delivery { get; set; } = new();
-
-    /// <summary>How outbound handshakes are retried.</summary>
-    public HandshakeOptions Handshake { get; set; } = new();
-
-    /// <summary>How long request ids are remembered (idempotent retries).</summary>
-    public RequestOptions Requests { get; set; } = new();
-
-    /// <summary>Resumable stream settings.</summary>
-    public StreamOptions Streams { get; set; } = new();
-
-    /// <summary>Session and command settings (CSO endpoints).</summary>
-    public ChargingOptions Charging { get; set; } = new();
-
-    /// <summary>Maintenance notices and emergency unlocking (CSO endpoints, UC5).</summary>
-    public SupportOptions Support { get; set; } = new();
-
-    /// <summary>Reservation settings (CSO endpoints, UC3-8).</summary>
-    public ReservationOptions Reservations { get; set; } = new();
-
-    /// <summary>Online authorization deadline and token list distribution (UC4-1, UC4-2).</summary>
-    public AuthorizationOptions Authorization { get; set; } = new();
-
     /// <summary>The Prometheus metrics listener.</summary>
     public MetricsOptions Metrics { get; set; } = new();
-
-    /// <summary>HTTP/2 and message limits, set explicitly rather than left to defaults.</summary>
-    public LimitsOptions Limits { get; set; } = new();
 }

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Resumable stream settings (<c>Roaming:Streams</c>).</summary>
-public sealed class StreamOptions
+public sealed class StreamOptions : ISettingsSection
 {
     /// <summary>How long status changes stay in the log that streams resume from; older cursors get OUT_OF_RANGE.</summary>
     public TimeSpan StatusLogRetention { get; set; } = TimeSpan.FromHours(24);
@@ -26,4 +26,18 @@ public sealed class StreamOptions
 
     /// <summary>How long the first (start) message may take.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <inheritdoc />
+    public IEnumerable<string> Problems(string section) =>
+        new[]
+        {
+            SettingRules.Positive(section, nameof(StatusLogRetention), StatusLogRetention),
+            SettingRules.Positive(section, nameof(ChargingInfoLogRetention), ChargingInfoLogRetention),
+            SettingRules.Positive(section, nameof(PruneInterval), PruneInterval),
+            SettingRules.Positive(section, nameof(HeartbeatInterval), HeartbeatInterval),
+            SettingRules.Positive(section, nameof(AckTimeout), AckTimeout),
+            SettingRules.Positive(section, nameof(StartTimeout), StartTimeout),
+            MaxWindow <= 0 ? $"{section}:{nameof(MaxWindow)} must be positive (was {MaxWindow})." : null,
+            DefaultWindow <= 0 || DefaultWindow > MaxWindow ? $"{section}:{nameof(DefaultWindow)} must be 1 to {nameof(MaxWindow)} ({MaxWindow}) (was {DefaultWindow})." : null,
+        }.OfType<string>();
 }

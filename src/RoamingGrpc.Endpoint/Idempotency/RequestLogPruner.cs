@@ -11,20 +11,20 @@ namespace RoamingGrpc.Endpoint.Idempotency;
 /// </summary>
 internal sealed partial class RequestLogPruner(
     IRequestLog requests,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<RequestOptions> requestOptions,
     TimeProvider clock,
     ILogger<RequestLogPruner> logger) : PeriodicJob(clock, logger)
 {
     /// <summary>Most request records removed in one write.</summary>
     public const int Chunk = 5_000;
 
-    protected override TimeSpan Interval => options.Value.Requests.PruneInterval;
+    protected override TimeSpan Interval => requestOptions.Value.PruneInterval;
 
     protected override string Job => "Pruning the request log";
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var retention = options.Value.Requests.Retention;
+        var retention = requestOptions.Value.Retention;
         var before = Clock.GetUtcNow() - retention;
         var total = 0;
         int removed;

@@ -30,11 +30,11 @@ public sealed class RoamingMetrics : IDisposable
     private long _nextStream;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meterFactory"/>.</summary>
-    public RoamingMetrics(IMeterFactory meterFactory, Microsoft.Extensions.Options.IOptions<Hosting.RoamingEndpointOptions> options)
+    public RoamingMetrics(IMeterFactory meterFactory, Hosting.EndpointSettings settings)
     {
         ArgumentNullException.ThrowIfNull(meterFactory);
-        ArgumentNullException.ThrowIfNull(options);
-        _meter = meterFactory.Create(options.Value.Metrics.MeterName);
+        ArgumentNullException.ThrowIfNull(settings);
+        _meter = meterFactory.Create(settings.MeterName);
         _calls = _meter.CreateCounter<long>("roaming.rpc.calls", "{call}", "Completed calls served, by gRPC method and status code.");
         _callDuration = _meter.CreateHistogram("roaming.rpc.duration", "s", "Duration of served calls (streams: their whole life), by method and status code.", advice: SecondsBuckets);
         _authorizationDuration = _meter.CreateHistogram("roaming.authorization.duration", "s", "Time to decide a presented token (UC4-1 online or UC4-2 offline), by method and decision.", advice: SecondsBuckets);

@@ -20,7 +20,7 @@ namespace RoamingGrpc.Endpoint.Partners;
 public sealed partial class PartnerChannelFactory(
     EndpointCredentials credentials,
     PeerCertificateValidator validator,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<LimitsOptions> limitsOptions,
     ILoggerFactory loggerFactory) : IDisposable
 {
     private readonly ConcurrentDictionary<(Uri Url, PartyIdentity Expected), GrpcChannel> _channels = new();
@@ -36,7 +36,7 @@ public sealed partial class PartnerChannelFactory(
         var credentials = new EndpointCredentials(certificateDirectory, self, loggerFactory.CreateLogger<EndpointCredentials>());
         var revocations = new RevocationList(revocationFile, loggerFactory.CreateLogger<RevocationList>());
         var validator = new PeerCertificateValidator(credentials, revocations, TimeProvider.System);
-        return new PartnerChannelFactory(credentials, validator, Options.Create(new RoamingEndpointOptions()), loggerFactory);
+        return new PartnerChannelFactory(credentials, validator, Options.Create(new LimitsOptions()), loggerFactory);
     }
 
     /// <summary>The channel to the partner at <paramref name="url"/> that must prove to be <paramref name="expected"/>.</summary>
@@ -65,7 +65,7 @@ public sealed partial class PartnerChannelFactory(
 
     private GrpcChannel Create(Uri url, PartyIdentity expected)
     {
-        var limits = options.Value.Limits;
+        var limits = limitsOptions.Value;
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,

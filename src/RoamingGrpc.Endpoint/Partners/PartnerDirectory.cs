@@ -12,14 +12,14 @@ namespace RoamingGrpc.Endpoint.Partners;
 /// in the current configuration are admitted (or any certified party with <c>AdmitUnlistedPartners</c>): a
 /// partner removed from configuration loses access at the next start even though its record stays.
 /// </summary>
-public sealed class PartnerDirectory(EndpointSettings settings, IOptions<RoamingEndpointOptions> options)
+public sealed class PartnerDirectory(EndpointSettings settings)
 {
     private readonly ConcurrentDictionary<PartyIdentity, Partner> _partners = new();
     private readonly HashSet<PartyIdentity> _configured = [.. settings.Partners.Select(partner => partner.Identity)];
 
     /// <summary>True when <paramref name="identity"/> may deal with this endpoint at all.</summary>
     public bool IsAdmitted(PartyIdentity identity) =>
-        _configured.Contains(identity) || options.Value.AdmitUnlistedPartners;
+        _configured.Contains(identity) || settings.AdmitUnlistedPartners;
 
     /// <summary>The partner with this identity, or null.</summary>
     public Partner? Find(PartyIdentity identity) => _partners.GetValueOrDefault(identity);

@@ -24,7 +24,8 @@ internal sealed partial class OutboxRelay(
     CommitNotifier notifier,
     PartnerDirectory directory,
     PartnerChannelFactory channels,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<HandshakeOptions> handshakeOptions,
+    IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<OutboxRelay> logger) : DeliveryLoop(notifier, directory, clock, lifetime)
@@ -34,9 +35,9 @@ internal sealed partial class OutboxRelay(
     /// <summary>How long a graceful shutdown spends on a last push round.</summary>
     public static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly PartnerBackoff _backoff = new(options.Value.Handshake, clock);
+    private readonly PartnerBackoff _backoff = new(handshakeOptions.Value, clock);
 
-    private TimeSpan PollInterval => options.Value.Delivery.PollInterval;
+    private TimeSpan PollInterval => deliveryOptions.Value.PollInterval;
 
     /// <summary>True when the outbox holds nothing for any partner (for tests and orderly shutdown).</summary>
     public async Task<bool> IsDrainedAsync(CancellationToken cancellationToken) =>
@@ -114,7 +115,7 @@ internal sealed partial class OutboxRelay(
                     return PollInterval;
                 }
 
-                var deadline = CallDeadline.After(options.Value.Handshake.CallTimeout);
+                var deadline = CallDeadline.After(handshakeOptions.Value.CallTimeout);
                 var callOptions = new CallOptions(deadline: deadline, cancellationToken: stoppingToken).WithWaitForReady(waitForReady);
                 var results = await kind.SendAsync(channels.Get(url, identity).CreateCallInvoker(), Guid.NewGuid().ToString(), entries, callOptions).ConfigureAwait(false);
                 var byId = results.ToDictionary(result => result.DeliveryId, StringComparer.Ordinal);

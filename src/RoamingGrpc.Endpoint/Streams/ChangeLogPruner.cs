@@ -15,17 +15,17 @@ namespace RoamingGrpc.Endpoint.Streams;
 internal sealed partial class ChangeLogPruner(
     IEvseStatusStore statuses,
     ISessionStore sessions,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<StreamOptions> streamOptions,
     TimeProvider clock,
     ILogger<ChangeLogPruner> logger) : PeriodicJob(clock, logger)
 {
-    protected override TimeSpan Interval => options.Value.Streams.PruneInterval;
+    protected override TimeSpan Interval => streamOptions.Value.PruneInterval;
 
     protected override string Job => "Pruning the change logs";
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        var settings = options.Value.Streams;
+        var settings = streamOptions.Value;
         await PruneAsync("status", statuses, settings.StatusLogRetention, cancellationToken).ConfigureAwait(false);
         await PruneAsync("charging information", sessions, settings.ChargingInfoLogRetention, cancellationToken).ConfigureAwait(false);
     }

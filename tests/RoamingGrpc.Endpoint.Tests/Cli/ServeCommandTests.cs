@@ -71,6 +71,25 @@ public sealed class ServeCommandTests : IDisposable
         Assert.StartsWith($"Roaming:Listen {listenHolder.LocalEndpoint} is in use", Assert.Single(Lines(error)), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Serve_BadSectionValuesInConfigFile_OneLinePerProblemNamingTheKeyExitCode2()
+    {
+        var config = Path.Combine(_root, "bad.json");
+        await File.WriteAllTextAsync(config, """{ "Roaming": { "Charging": { "CommandTimeout": "-00:00:01" }, "Reservations": { "MaxDuration": "2.00:00:00" } } }""");
+
+        var (code, output, error) = await ServeAsync("--config", config, "--listen", "127.0.0.1:0", "--metrics", string.Empty);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            [
+                "Roaming:Charging:CommandTimeout must be positive (was -00:00:01).",
+                "Roaming:Reservations:MaxDuration must be more than 0 and at most 24 h (was 2.00:00:00).",
+            ],
+            Lines(error).Order(StringComparer.Ordinal));
+        Assert.Empty(output);
+        Assert.False(File.Exists(Database), "nothing may start (no database) with a bad setting");
+    }
+
     public void Dispose()
     {
         _pki.Dispose();

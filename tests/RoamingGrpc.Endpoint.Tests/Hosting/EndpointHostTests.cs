@@ -94,17 +94,36 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
         try
         {
             await using var app = RoamingEndpointHost.Build(config, new Dictionary<string, string?> { ["Roaming:DisplayName"] = "From flags" });
-            var options = app.Services.GetRequiredService<IOptions<RoamingEndpointOptions>>().Value;
+            var settings = app.Services.GetRequiredService<EndpointSettings>();
+            var limits = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value;
 
-            Assert.Equal("From flags", options.DisplayName);
-            Assert.Equal(77, options.Limits.MaxStreamsPerConnection);
-            Assert.Equal(TimeSpan.FromSeconds(42), options.Limits.KeepAlivePingDelay);
+            Assert.Equal("From flags", settings.DisplayName);
+            Assert.Equal(77, limits.MaxStreamsPerConnection);
+            Assert.Equal(TimeSpan.FromSeconds(42), limits.KeepAlivePingDelay);
             Assert.Equal([PartyIdentity.Create(PartyRole.Csp, "DE-8EO")], app.Services.GetRequiredService<EndpointSettings>().Partners.Select(partner => partner.Identity));
         }
         finally
         {
             Environment.SetEnvironmentVariable(variable, null);
         }
+    }
+
+    [Fact]
+    public async Task Start_BadSectionValues_StopsBeforeServingWithOneLinePerProblemNamingTheKey()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        await using var app = RoamingEndpointHost.Build(
+            null,
+            EndpointOverrides.For(TwoEndpoints.CsoIdentity, "127.0.0.1:0", endpoints.CsoCertificates, Path.Combine(endpoints.Root, "bad.db"), "Bad", [])
+                .Concat(new Dictionary<string, string?> { ["Roaming:Charging:CommandTimeout"] = "00:00:00", ["Roaming:Streams:DefaultWindow"] = "0" })
+                .ToDictionary());
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+
+        Assert.Equal(
+            ["Roaming:Charging:CommandTimeout must be positive (was 00:00:00).", "Roaming:Streams:DefaultWindow must be 1 to MaxWindow (10000) (was 0)."],
+            SettingsSections.ProblemsOf(error)?.Order(StringComparer.Ordinal));
+        Assert.False(File.Exists(Path.Combine(endpoints.Root, "bad.db")), "nothing ran: the database was not even created");
     }
 
     [Fact]

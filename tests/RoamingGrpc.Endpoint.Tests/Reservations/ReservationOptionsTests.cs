@@ -3,41 +3,37 @@ using RoamingGrpc.Endpoint.Hosting;
 
 namespace RoamingGrpc.Endpoint.Tests.Reservations;
 
-/// <summary><c>Roaming:Reservations</c> settings are checked at start.</summary>
+/// <summary><c>Roaming:Reservations</c> settings are checked at start, each problem naming its key.</summary>
 public sealed class ReservationOptionsTests
 {
+    private static readonly SectionValidator<ReservationOptions> Validator = new("Roaming:Reservations");
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:01:00")]
     [InlineData("1.00:00:01")]
-    public void From_MaxDurationOutOfRange_NamesTheSetting(string duration)
+    public void Validate_MaxDurationOutOfRange_NamesTheSetting(string duration)
     {
-        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
-        options.Reservations.MaxDuration = TimeSpan.Parse(duration, CultureInfo.InvariantCulture);
+        var result = Validator.Validate(null, new ReservationOptions { MaxDuration = TimeSpan.Parse(duration, CultureInfo.InvariantCulture) });
 
-        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
-
-        Assert.Contains("Roaming:Reservations:MaxDuration must be more than 0 and at most 24 h", error.Message, StringComparison.Ordinal);
+        Assert.True(result.Failed);
+        Assert.StartsWith("Roaming:Reservations:MaxDuration must be more than 0 and at most 24 h", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void From_ExpirySweepIntervalZero_NamesTheSetting()
+    public void Validate_ExpirySweepIntervalZero_NamesTheSetting()
     {
-        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
-        options.Reservations.ExpirySweepInterval = TimeSpan.Zero;
+        var result = Validator.Validate(null, new ReservationOptions { ExpirySweepInterval = TimeSpan.Zero });
 
-        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
-
-        Assert.Contains("Roaming:Reservations:ExpirySweepInterval must be positive", error.Message, StringComparison.Ordinal);
+        Assert.Equal(["Roaming:Reservations:ExpirySweepInterval must be positive (was 00:00:00)."], result.Failures);
     }
 
     [Fact]
-    public void Defaults_ThirtyMinutesLongestAndOneSecondSweep()
+    public void Defaults_ThirtyMinutesLongestAndOneSecondSweepAndValid()
     {
-        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
+        var options = new ReservationOptions();
 
-        EndpointSettings.From(options);
-
-        Assert.Equal((TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(1)), (options.Reservations.MaxDuration, options.Reservations.ExpirySweepInterval));
+        Assert.Equal((TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(1)), (options.MaxDuration, options.ExpirySweepInterval));
+        Assert.True(Validator.Validate(null, options).Succeeded);
     }
 }

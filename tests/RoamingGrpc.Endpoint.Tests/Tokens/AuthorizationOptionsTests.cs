@@ -2,31 +2,29 @@ using RoamingGrpc.Endpoint.Hosting;
 
 namespace RoamingGrpc.Endpoint.Tests.Tokens;
 
-/// <summary><c>Roaming:Authorization</c> settings are checked at start.</summary>
+/// <summary><c>Roaming:Authorization</c> settings are checked at start, each problem naming its key.</summary>
 public sealed class AuthorizationOptionsTests
 {
+    private static readonly SectionValidator<AuthorizationOptions> Validator = new("Roaming:Authorization");
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("-00:00:01")]
     [InlineData("00:00:05.001")]
-    public void From_AuthorizationTimeoutOutOfRange_NamesTheSetting(string timeout)
+    public void Validate_AuthorizationTimeoutOutOfRange_NamesTheSetting(string timeout)
     {
-        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
-        options.Authorization.Timeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture);
+        var result = Validator.Validate(null, new AuthorizationOptions { Timeout = TimeSpan.Parse(timeout, System.Globalization.CultureInfo.InvariantCulture) });
 
-        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
-
-        Assert.Contains("Roaming:Authorization:Timeout must be more than 0 and at most 5 s", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("Roaming:Authorization:Timeout must be more than 0 and at most 5 s", Assert.Single(result.Failures!), StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Defaults_ThreeSecondsAndUidsInClear()
+    public void Defaults_ThreeSecondsAndUidsInClearAndValid()
     {
-        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
+        var options = new AuthorizationOptions();
 
-        EndpointSettings.From(options);
-
-        Assert.Equal(TimeSpan.FromSeconds(3), options.Authorization.Timeout);
-        Assert.False(options.Authorization.HashTokenLists);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.Timeout);
+        Assert.False(options.HashTokenLists);
+        Assert.True(Validator.Validate(null, options).Succeeded);
     }
 }

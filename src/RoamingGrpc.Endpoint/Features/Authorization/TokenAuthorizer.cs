@@ -29,7 +29,7 @@ public sealed partial class TokenAuthorizer(
     PartnerDirectory directory,
     PartnerChannelFactory channels,
     IPartnerTokenLists lists,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<AuthorizationOptions> authorizationOptions,
     TimeProvider clock,
     Observability.RoamingMetrics metrics,
     ILogger<TokenAuthorizer> logger)
@@ -103,7 +103,7 @@ public sealed partial class TokenAuthorizer(
         try
         {
             var client = new AuthorizationService.AuthorizationServiceClient(channels.Get(url, csp));
-            var deadline = CallDeadline.After(options.Value.Authorization.Timeout);
+            var deadline = CallDeadline.After(authorizationOptions.Value.Timeout);
             var answer = await client.AuthorizeTokenAsync(request, deadline: deadline, cancellationToken: cancellationToken).ConfigureAwait(false);
             Log.Online(logger, type, tail, evseId, answer.Status, csp.PartyId);
             return new AuthorizationDecision(answer.Status, AuthorizationMethod.Online, csp.PartyId, answer.AuthorizationReference, answer.Token, answer.Limits, [.. answer.Info]);

@@ -36,7 +36,7 @@ internal sealed class ChargingServiceImpl(
     ISessionStore sessions,
     IdempotentWriter writer,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<StreamOptions> streamOptions,
     IHostApplicationLifetime lifetime,
     Observability.RoamingMetrics metrics,
     TimeProvider clock) : ChargingService.ChargingServiceBase
@@ -137,7 +137,7 @@ internal sealed class ChargingServiceImpl(
     {
         await StreamLifetime.RunAsync(context, lifetime, token =>
             new LogStreamSession<WatchChargingInfoRequest, WatchChargingInfoResponse, ChargingInfoEntry>(
-                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), notifier, StoreChanges.ChargingLog, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
+                sessions, new ChargingInfoProtocol(sessions, context.Caller().PartyId), notifier, StoreChanges.ChargingLog, streamOptions.Value, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
                 .RunAsync()).ConfigureAwait(false);
     }
 

@@ -13,7 +13,7 @@ namespace RoamingGrpc.Endpoint.Features.Charging;
 /// (<see cref="ICommandOutcomeEffect"/>, one per command type) applies first, then the outcome is published through
 /// <see cref="StationCommands"/>. Every method runs inside the caller's write transaction.
 /// </summary>
-internal sealed class CommandOutcomes(ICommandStore commands, StationCommands stationCommands, IEnumerable<ICommandOutcomeEffect> effects, IOptions<RoamingEndpointOptions> options)
+internal sealed class CommandOutcomes(ICommandStore commands, StationCommands stationCommands, IEnumerable<ICommandOutcomeEffect> effects, IOptions<ChargingOptions> chargingOptions)
 {
     private readonly Dictionary<CommandType, ICommandOutcomeEffect> _effects = effects
         .SelectMany(effect => effect.CommandTypes.Select(type => (type, effect)))
@@ -53,7 +53,7 @@ internal sealed class CommandOutcomes(ICommandStore commands, StationCommands st
     {
         var command = commands.Find(write, commandId);
         return command is { IsOpen: true }
-            ? Close(write, command, CommandResultType.Timeout, $"the station reported no outcome within {options.Value.Charging.CommandTimeout.TotalSeconds:0} s", string.Empty)
+            ? Close(write, command, CommandResultType.Timeout, $"the station reported no outcome within {chargingOptions.Value.CommandTimeout.TotalSeconds:0} s", string.Empty)
             : null;
     }
 

@@ -19,11 +19,11 @@ internal sealed partial class CommandTimeouts(
     IDatabase database,
     CommandOutcomes outcomes,
     SessionEvents events,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<ChargingOptions> chargingOptions,
     TimeProvider clock,
     ILogger<CommandTimeouts> logger) : PeriodicJob(clock, logger)
 {
-    protected override TimeSpan Interval => options.Value.Charging.CommandSweepInterval;
+    protected override TimeSpan Interval => chargingOptions.Value.CommandSweepInterval;
 
     protected override string Job => "Looking for overdue commands and pending sessions";
 
@@ -39,7 +39,7 @@ internal sealed partial class CommandTimeouts(
             }
         }
 
-        var stale = await sessions.StalePendingAsync(Clock.GetUtcNow() - options.Value.Charging.PendingTimeout, cancellationToken).ConfigureAwait(false);
+        var stale = await sessions.StalePendingAsync(Clock.GetUtcNow() - chargingOptions.Value.PendingTimeout, cancellationToken).ConfigureAwait(false);
         foreach (var sessionId in stale)
         {
             if (await database.WriteAsync(write => events.ExpirePending(write, sessionId), cancellationToken).ConfigureAwait(false) is not null)

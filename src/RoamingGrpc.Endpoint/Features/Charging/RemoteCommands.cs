@@ -33,7 +33,7 @@ internal sealed class RemoteCommands(
     IReceivedRecords received,
     IdempotentWriter writer,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<HandshakeOptions> handshakeOptions,
     TimeProvider clock)
 {
     /// <summary>Checks the token, then sends StartSession to the EVSE's operator and relays its answer.</summary>
@@ -172,7 +172,7 @@ internal sealed class RemoteCommands(
             : throw RoamingErrors.Create(ErrorKind.Unavailable, ErrorReason.PartnerUnavailable, $"Operator {cso.PartyId} has not completed the handshake yet; try again shortly.", [new("operator_id", cso.PartyId)]);
     }
 
-    private DateTime Deadline() => CallDeadline.After(options.Value.Handshake.CallTimeout);
+    private DateTime Deadline() => CallDeadline.After(handshakeOptions.Value.CallTimeout);
 
     // The partner's refusal is relayed with its status code and reason PARTNER_REJECTED; transport failures are UNAVAILABLE.
     private static async Task<T> CallAsync<T>(PartyIdentity cso, Func<Task<T>> call)

@@ -31,7 +31,7 @@ internal sealed class StationBackoffice(
     IdempotentWriter writer,
     CommitNotifier notifier,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<DeliveryOptions> deliveryOptions,
     IHostApplicationLifetime lifetime,
     TimeProvider clock)
 {
@@ -202,7 +202,7 @@ internal sealed class StationBackoffice(
                 sent.IntersectWith(open.Select(row => row.CommandId)); // closed commands are never open again
                 using (var poll = CancellationTokenSource.CreateLinkedTokenSource(stream.Token))
                 {
-                    await Task.WhenAny(next, Task.Delay(options.Value.Delivery.PollInterval, clock, poll.Token)).ConfigureAwait(false);
+                    await Task.WhenAny(next, Task.Delay(deliveryOptions.Value.PollInterval, clock, poll.Token)).ConfigureAwait(false);
                     await poll.CancelAsync().ConfigureAwait(false); // no timer outlives the wait
                 }
 

@@ -18,10 +18,10 @@ namespace RoamingGrpc.Endpoint.Features.Charging;
 /// stored, logged for the CSP's WatchChargingInfo and pushed to the CSP, and an unlock's outcome joins the unlock
 /// audit. What an outcome changes besides the command is applied by <see cref="CommandOutcomes"/>.
 /// </summary>
-internal sealed class StationCommands(ICommandStore commands, ISessionStore sessions, PushQueue pushes, IUnlockRequestLog unlocks, IOptions<RoamingEndpointOptions> options, TimeProvider clock)
+internal sealed class StationCommands(ICommandStore commands, ISessionStore sessions, PushQueue pushes, IUnlockRequestLog unlocks, IOptions<ChargingOptions> chargingOptions, TimeProvider clock)
 {
     /// <summary>The time the station has to report an outcome, as answered to the CSP (<c>result_timeout</c>).</summary>
-    public Duration ResultTimeout => Duration.FromTimeSpan(options.Value.Charging.CommandTimeout);
+    public Duration ResultTimeout => Duration.FromTimeSpan(chargingOptions.Value.CommandTimeout);
 
     /// <summary>
     /// Opens a command of <paramref name="provider"/> for the station (stamps provider, creation time and deadline).
@@ -31,7 +31,7 @@ internal sealed class StationCommands(ICommandStore commands, ISessionStore sess
     {
         ArgumentNullException.ThrowIfNull(station);
         var now = clock.GetUtcNow();
-        var deadline = now + options.Value.Charging.CommandTimeout;
+        var deadline = now + chargingOptions.Value.CommandTimeout;
         station.ProviderId = provider;
         station.CreateTime = Timestamp.FromDateTimeOffset(now);
         station.DeadlineTime = Timestamp.FromDateTimeOffset(deadline);

@@ -25,7 +25,7 @@ public sealed partial class PartnerHandshaker(
     IPartnerRepository repository,
     PartnerChannelFactory channels,
     PlatformDescription description,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<HandshakeOptions> handshakeOptions,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<PartnerHandshaker> logger) : BackgroundService, IPartnerHandshaker
@@ -84,7 +84,7 @@ public sealed partial class PartnerHandshaker(
     {
         // Let the caller's loop continue; the attempt runs on the thread pool.
         await Task.Yield();
-        var settings = options.Value.Handshake;
+        var settings = handshakeOptions.Value;
         var requestId = Guid.NewGuid().ToString();
         try
         {
@@ -154,7 +154,7 @@ public sealed partial class PartnerHandshaker(
         var client = new PlatformService.PlatformServiceClient(channels.Get(url, partner));
         var response = await client.HandshakeAsync(
             new HandshakeRequest { RequestId = requestId, Caller = description.Describe() },
-            deadline: CallDeadline.After(options.Value.Handshake.CallTimeout),
+            deadline: CallDeadline.After(handshakeOptions.Value.CallTimeout),
             cancellationToken: cancellationToken).ConfigureAwait(false);
 
         PartnerDetails details;

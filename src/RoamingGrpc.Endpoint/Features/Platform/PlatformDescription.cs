@@ -8,7 +8,7 @@ using RoamingGrpc.Endpoint.Mapping;
 namespace RoamingGrpc.Endpoint.Features.Platform;
 
 /// <summary>How this endpoint describes itself to partners in UC1-1: party, role, URL, live use cases.</summary>
-public sealed class PlatformDescription(EndpointSettings settings, IOptions<RoamingEndpointOptions> options, IServer server)
+public sealed class PlatformDescription(EndpointSettings settings, IServer server)
 {
     /// <summary>The URL partners reach this endpoint by (configured, or derived from the listening address).</summary>
     public Uri EndpointUrl => settings.PublicUrl ?? DerivedUrl();
@@ -21,7 +21,7 @@ public sealed class PlatformDescription(EndpointSettings settings, IOptions<Roam
             PartyId = settings.Identity.PartyId,
             Role = ProtoMapping.ToProto(settings.Identity.Role),
             EndpointUrl = EndpointSettings.CanonicalUrl(EndpointUrl),
-            DisplayName = options.Value.DisplayName,
+            DisplayName = settings.DisplayName,
         };
         info.UseCases.Add(LiveUseCases.For(settings.Identity.Role).Select(useCase => new UseCaseSupport
         {

@@ -19,11 +19,11 @@ internal sealed partial class ReservationExpiry(
     IReservationStore reservations,
     IDatabase database,
     ReservationLifecycle lifecycle,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<ReservationOptions> reservationOptions,
     TimeProvider clock,
     ILogger<ReservationExpiry> logger) : PeriodicJob(clock, logger)
 {
-    protected override TimeSpan Interval => options.Value.Reservations.ExpirySweepInterval;
+    protected override TimeSpan Interval => reservationOptions.Value.ExpirySweepInterval;
 
     protected override string Job => "Expiring reservations";
 

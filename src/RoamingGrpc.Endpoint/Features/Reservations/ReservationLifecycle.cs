@@ -42,7 +42,7 @@ internal sealed class ReservationLifecycle(
     SessionPricing pricing,
     SdrIssuer sdrs,
     PushQueue pushes,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<ReservationOptions> reservationOptions,
     TimeProvider clock)
 {
     /// <summary>
@@ -53,7 +53,7 @@ internal sealed class ReservationLifecycle(
     public (Reservation Reservation, StationCommand Command) Create(WriteContext write, NewReservation request)
     {
         var now = Milliseconds(clock.GetUtcNow());
-        var longest = options.Value.Reservations.MaxDuration;
+        var longest = reservationOptions.Value.MaxDuration;
         if (request.ExpiryTime <= now)
         {
             throw RoamingErrors.InvalidField("expiry_time", ErrorReason.InvalidField, "must be in the future");

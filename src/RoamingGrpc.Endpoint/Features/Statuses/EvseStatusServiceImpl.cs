@@ -23,7 +23,7 @@ internal sealed class EvseStatusServiceImpl(
     IEvseStatusStore statuses,
     CommitNotifier notifier,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<StreamOptions> streamOptions,
     IHostApplicationLifetime lifetime,
     Observability.RoamingMetrics metrics,
     TimeProvider clock) : EvseStatusService.EvseStatusServiceBase
@@ -77,7 +77,7 @@ internal sealed class EvseStatusServiceImpl(
         // or after the restart from their cursor.
         await StreamLifetime.RunAsync(context, lifetime, token =>
             new LogStreamSession<WatchEvseStatusRequest, WatchEvseStatusResponse, StatusEntry>(
-                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), notifier, StoreChanges.StatusLog, options.Value.Streams, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
+                statuses, new StatusStreamProtocol(statuses, endpoint.Identity), notifier, StoreChanges.StatusLog, streamOptions.Value, metrics, context.Caller().ToString(), clock, requestStream, responseStream, token)
                 .RunAsync()).ConfigureAwait(false);
     }
 }

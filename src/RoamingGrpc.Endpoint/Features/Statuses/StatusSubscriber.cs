@@ -25,7 +25,8 @@ public sealed partial class StatusSubscriber(
     PartnerChannelFactory channels,
     IPartnerStatusStore store,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<HandshakeOptions> handshakeOptions,
+    IOptions<StreamOptions> streamOptions,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<StatusSubscriber> logger) : BackgroundService
@@ -127,13 +128,13 @@ public sealed partial class StatusSubscriber(
                 resync = true;
                 if (++failures > 1)
                 {
-                    await Task.Delay(options.Value.Handshake.Backoff(failures - 1), clock, stoppingToken).ConfigureAwait(false);
+                    await Task.Delay(handshakeOptions.Value.Backoff(failures - 1), clock, stoppingToken).ConfigureAwait(false);
                 }
             }
             catch (Exception ex) when (ex is RpcException or IOException or HttpRequestException or OperationCanceledException && !stoppingToken.IsCancellationRequested)
             {
                 failures++;
-                var delay = options.Value.Handshake.Backoff(failures);
+                var delay = handshakeOptions.Value.Backoff(failures);
                 Log.Reconnecting(logger, cso, failures, delay, ex.Message);
                 await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
             }
@@ -142,7 +143,7 @@ public sealed partial class StatusSubscriber(
 #pragma warning restore CA1031
             {
                 Log.Failed(logger, cso, ex);
-                await Task.Delay(options.Value.Handshake.MaxBackoff, clock, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(handshakeOptions.Value.MaxBackoff, clock, stoppingToken).ConfigureAwait(false);
             }
             finally
             {
@@ -157,7 +158,7 @@ public sealed partial class StatusSubscriber(
         var cursor = await store.CursorAsync(cso.PartyId, cancellationToken).ConfigureAwait(false);
         using var call = client.WatchEvseStatus(cancellationToken: cancellationToken);
         // Batches of up to 100 changes per message: fewer messages for the CSO to frame and for us to read.
-        var start = new WatchEvseStatusStart { MaxInFlight = (uint)options.Value.Streams.DefaultWindow, MaxEventsPerMessage = EventsPerMessage };
+        var start = new WatchEvseStatusStart { MaxInFlight = (uint)streamOptions.Value.DefaultWindow, MaxEventsPerMessage = EventsPerMessage };
         if (cursor is { } after)
         {
             start.ResumeAfterSequence = (ulong)after;

@@ -19,11 +19,11 @@ internal sealed partial class MaintenanceTransitions(
     IMaintenanceStore store,
     IDatabase database,
     MaintenanceNotices notices,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<SupportOptions> supportOptions,
     TimeProvider clock,
     ILogger<MaintenanceTransitions> logger) : PeriodicJob(clock, logger)
 {
-    protected override TimeSpan Interval => options.Value.Support.MaintenanceSweepInterval;
+    protected override TimeSpan Interval => supportOptions.Value.MaintenanceSweepInterval;
 
     protected override string Job => "Moving maintenance notices at their times";
 

@@ -36,7 +36,9 @@ internal sealed partial class TokenListDistributor(
     PartnerDirectory directory,
     PartnerChannelFactory channels,
     EndpointSettings endpoint,
-    IOptions<RoamingEndpointOptions> options,
+    IOptions<HandshakeOptions> handshakeOptions,
+    IOptions<DeliveryOptions> deliveryOptions,
+    IOptions<AuthorizationOptions> authorizationOptions,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
     ILogger<TokenListDistributor> logger) : DeliveryLoop(notifier, directory, clock, lifetime)
@@ -45,14 +47,14 @@ internal sealed partial class TokenListDistributor(
     public const int ChunkSize = 1000;
 
     private const string UseCase = "UC4-2";
-    private readonly PartnerBackoff _backoff = new(options.Value.Handshake, clock);
+    private readonly PartnerBackoff _backoff = new(handshakeOptions.Value, clock);
 
     // How often each partner (re)registered while this process runs, and at which of those registrations its copy
     // was last confirmed: a copy is checked again after every registration, even one during a push.
     private readonly ConcurrentDictionary<PartyIdentity, long> _registrations = new();
     private readonly ConcurrentDictionary<PartyIdentity, long> _verified = new();
 
-    private TimeSpan PollInterval => options.Value.Delivery.PollInterval;
+    private TimeSpan PollInterval => deliveryOptions.Value.PollInterval;
 
     protected override StoreChanges WakesOn => StoreChanges.Tokens;
 
@@ -112,7 +114,7 @@ internal sealed partial class TokenListDistributor(
                 return PollInterval; // no token issued yet: there is no list to distribute
             }
 
-            var hashed = options.Value.Authorization.HashTokenLists;
+            var hashed = authorizationOptions.Value.HashTokenLists;
             var held = await distribution.EnsureAsync(cso.PartyId, TokenUidHash.NewSalt(), now, stoppingToken).ConfigureAwait(false);
 
             var push = new Pusher(
@@ -121,7 +123,7 @@ internal sealed partial class TokenListDistributor(
                 new TokenUpdateService.TokenUpdateServiceClient(channels.Get(url, cso)),
                 cso,
                 hashed ? held.Salt : null,
-                options.Value.Handshake.CallTimeout,
+                handshakeOptions.Value.CallTimeout,
                 Clock,
                 logger,
                 stoppingToken);
