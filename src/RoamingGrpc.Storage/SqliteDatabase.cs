@@ -209,13 +209,13 @@ public sealed partial class SqliteDatabase : IDatabase, IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Applied {Count} schema migration(s); schema version is now {Version}")]
+        [LoggerMessage(EventId = LogEvents.Storage.MigrationsApplied, Level = LogLevel.Information, Message = "Applied {Count} schema migration(s); schema version is now {Version}")]
         public static partial void MigrationsApplied(ILogger logger, int count, int version);
 
-        [LoggerMessage(EventId = 1002, Level = LogLevel.Error, Message = "A write batch of {Count} unit(s) failed to commit")]
+        [LoggerMessage(EventId = LogEvents.Storage.BatchFailed, Level = LogLevel.Error, Message = "A write batch of {Count} unit(s) failed to commit")]
         public static partial void BatchFailed(ILogger logger, int count, Exception exception);
 
-        [LoggerMessage(EventId = 1003, Level = LogLevel.Critical, Message = "The database writer stopped; no further writes are possible")]
+        [LoggerMessage(EventId = LogEvents.Storage.WriterFailed, Level = LogLevel.Critical, Message = "The database writer stopped; no further writes are possible")]
         public static partial void WriterFailed(ILogger logger, Exception exception);
     }
 }

@@ -100,7 +100,7 @@ internal sealed partial class ErrorInterceptor(ILogger<ErrorInterceptor> logger)
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Error, Message = "Unexpected failure in {Method} (reference {Reference})")]
+        [LoggerMessage(EventId = LogEvents.Calls.Unexpected, Level = LogLevel.Error, Message = "Unexpected failure in {Method} (reference {Reference})")]
         public static partial void Unexpected(ILogger logger, string method, string reference, Exception exception);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Hosting;
 
@@ -66,7 +67,7 @@ internal static partial class KestrelSetup
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2201, Level = LogLevel.Warning, Message = "TLS handshake refused for client {Subject}: {Problem}, {Detail}")]
+        [LoggerMessage(EventId = LogEvents.Tls.ClientRefused, Level = LogLevel.Warning, Message = "TLS handshake refused for client {Subject}: {Problem}, {Detail}")]
         public static partial void ClientRefused(ILogger logger, string subject, PeerCertificateProblem problem, string detail);
     }
 }

@@ -46,7 +46,7 @@ internal abstract partial class PeriodicJob(TimeProvider clock, ILogger logger) 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3901, Level = LogLevel.Error, Message = "{Job} failed; trying again at the next round")]
+        [LoggerMessage(EventId = LogEvents.Jobs.RoundFailed, Level = LogLevel.Error, Message = "{Job} failed; trying again at the next round")]
         public static partial void RoundFailed(ILogger logger, string job, Exception exception);
     }
 }

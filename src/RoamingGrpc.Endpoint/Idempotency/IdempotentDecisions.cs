@@ -214,10 +214,10 @@ public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Error, Message = "The record of {Method} request {RequestId} from {Caller} was answered but could not be stored")]
+        [LoggerMessage(EventId = LogEvents.Idempotency.RecordLost, Level = LogLevel.Error, Message = "The record of {Method} request {RequestId} from {Caller} was answered but could not be stored")]
         public static partial void RecordLost(ILogger logger, string method, string caller, string requestId, Exception? exception);
 
-        [LoggerMessage(EventId = 3102, Level = LogLevel.Error, Message = "{Count} answered decisions could not be recorded")]
+        [LoggerMessage(EventId = LogEvents.Idempotency.RecordsLost, Level = LogLevel.Error, Message = "{Count} answered decisions could not be recorded")]
         public static partial void RecordsLost(ILogger logger, int count, Exception exception);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Storage.Requests;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Idempotency;
 
@@ -43,7 +44,7 @@ internal sealed partial class RequestLogPruner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Forgot {Count} request ids older than {Retention}")]
+        [LoggerMessage(EventId = LogEvents.Pruning.RequestIdsForgotten, Level = LogLevel.Information, Message = "Forgot {Count} request ids older than {Retention}")]
         public static partial void Pruned(ILogger logger, int count, TimeSpan retention);
     }
 }

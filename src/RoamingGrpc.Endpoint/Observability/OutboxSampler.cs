@@ -37,7 +37,7 @@ internal sealed partial class OutboxSampler(IOutbox outbox, Partners.PartnerDire
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3701, Level = LogLevel.Warning, Message = "Sampling the outbox for metrics failed; trying again at the next interval")]
+        [LoggerMessage(EventId = LogEvents.Metrics.OutboxSampleFailed, Level = LogLevel.Warning, Message = "Sampling the outbox for metrics failed; trying again at the next interval")]
         public static partial void SampleFailed(ILogger logger, Exception exception);
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Security;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Partners;
 
@@ -124,7 +125,7 @@ public sealed partial class PartnerChannelFactory(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Refused partner server {Url}: expected {Expected}, but {Reason}")]
+        [LoggerMessage(EventId = LogEvents.Partners.ServerRefused, Level = LogLevel.Warning, Message = "Refused partner server {Url}: expected {Expected}, but {Reason}")]
         public static partial void ServerRefused(ILogger logger, Uri url, string expected, string reason);
     }
 }

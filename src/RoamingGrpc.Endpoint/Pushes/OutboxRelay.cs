@@ -176,19 +176,19 @@ internal sealed partial class OutboxRelay(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Pushed {Delivered} {Kind} update(s) to {Partner} ({Rejected} refused)")]
+        [LoggerMessage(EventId = LogEvents.Pushes.Pushed, Level = LogLevel.Information, Message = "Pushed {Delivered} {Kind} update(s) to {Partner} ({Rejected} refused)")]
         public static partial void Pushed(ILogger logger, PartyIdentity partner, string kind, int delivered, int rejected);
 
-        [LoggerMessage(EventId = 3202, Level = LogLevel.Information, Message = "Push to {Partner} failed ({Code}, failure {Failures}); retrying in {Delay}: {Detail}")]
+        [LoggerMessage(EventId = LogEvents.Pushes.PushFailed, Level = LogLevel.Information, Message = "Push to {Partner} failed ({Code}, failure {Failures}); retrying in {Delay}: {Detail}")]
         public static partial void PushFailed(ILogger logger, PartyIdentity partner, StatusCode code, int failures, TimeSpan delay, string detail);
 
-        [LoggerMessage(EventId = 3205, Level = LogLevel.Information, Message = "Shutdown: the last push round did not finish within {Timeout}; the rest stays queued for the next start")]
+        [LoggerMessage(EventId = LogEvents.Pushes.FlushCut, Level = LogLevel.Information, Message = "Shutdown: the last push round did not finish within {Timeout}; the rest stays queued for the next start")]
         public static partial void FlushCut(ILogger logger, TimeSpan timeout);
 
-        [LoggerMessage(EventId = 3204, Level = LogLevel.Error, Message = "Relaying the outbox to {Partner} failed on this side; the entries stay queued")]
+        [LoggerMessage(EventId = LogEvents.Pushes.RelayFailed, Level = LogLevel.Error, Message = "Relaying the outbox to {Partner} failed on this side; the entries stay queued")]
         public static partial void RelayFailed(ILogger logger, PartyIdentity partner, Exception exception);
 
-        [LoggerMessage(EventId = 3203, Level = LogLevel.Warning, Message = "{Partner} refused {Kind} {EntityId} version {Version}: {Reason} {Detail}; kept in outbox_rejected")]
+        [LoggerMessage(EventId = LogEvents.Pushes.Rejected, Level = LogLevel.Warning, Message = "{Partner} refused {Kind} {EntityId} version {Version}: {Reason} {Detail}; kept in outbox_rejected")]
         public static partial void Rejected(ILogger logger, PartyIdentity partner, string kind, string entityId, long version, string reason, string detail);
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Security;
 
@@ -114,10 +115,10 @@ public sealed partial class EndpointCredentials : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Certificate files in {Directory} changed; now serving {Thumbprint}")]
+        [LoggerMessage(EventId = LogEvents.Credentials.Rotated, Level = LogLevel.Information, Message = "Certificate files in {Directory} changed; now serving {Thumbprint}")]
         public static partial void Rotated(ILogger logger, string directory, string thumbprint);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Certificate files in {Directory} changed but cannot be loaded yet; keeping the previous certificate")]
+        [LoggerMessage(EventId = LogEvents.Credentials.RotationFailed, Level = LogLevel.Warning, Message = "Certificate files in {Directory} changed but cannot be loaded yet; keeping the previous certificate")]
         public static partial void RotationFailed(ILogger logger, string directory, Exception exception);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Security;
 
@@ -124,16 +125,16 @@ public sealed partial class RevocationList
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Revocation list {Path} loaded: {Count} revoked serial(s)")]
+        [LoggerMessage(EventId = LogEvents.Revocation.Loaded, Level = LogLevel.Information, Message = "Revocation list {Path} loaded: {Count} revoked serial(s)")]
         public static partial void Loaded(ILogger logger, string path, int count);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Revocation list {Path} cannot be read; keeping the previous list")]
+        [LoggerMessage(EventId = LogEvents.Revocation.Unreadable, Level = LogLevel.Error, Message = "Revocation list {Path} cannot be read; keeping the previous list")]
         public static partial void Unreadable(ILogger logger, string path, Exception exception);
 
-        [LoggerMessage(EventId = 2004, Level = LogLevel.Error, Message = "Revocation list {Path} has disappeared; keeping the previous list")]
+        [LoggerMessage(EventId = LogEvents.Revocation.Missing, Level = LogLevel.Error, Message = "Revocation list {Path} has disappeared; keeping the previous list")]
         public static partial void Missing(ILogger logger, string path);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Error, Message = "Revocation list {Path} has a line that is not a hex serial number ('{Line}'); keeping the previous list")]
+        [LoggerMessage(EventId = LogEvents.Revocation.BadLine, Level = LogLevel.Error, Message = "Revocation list {Path} has a line that is not a hex serial number ('{Line}'); keeping the previous list")]
         public static partial void BadLine(ILogger logger, string path, string line);
     }
 }

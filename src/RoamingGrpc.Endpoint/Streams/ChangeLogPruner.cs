@@ -42,7 +42,7 @@ internal sealed partial class ChangeLogPruner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Pruned {Count} {Log} log entries older than {Retention}")]
+        [LoggerMessage(EventId = LogEvents.Pruning.ChangeLogPruned, Level = LogLevel.Information, Message = "Pruned {Count} {Log} log entries older than {Retention}")]
         public static partial void Pruned(ILogger logger, int count, string log, TimeSpan retention);
     }
 }

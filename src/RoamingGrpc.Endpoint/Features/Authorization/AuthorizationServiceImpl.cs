@@ -15,6 +15,7 @@ using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Requests;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Storage.Tokens;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Features.Authorization;
 
@@ -282,7 +283,7 @@ internal sealed partial class AuthorizationServiceImpl(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2302, Level = LogLevel.Debug, Message = "Authorization of {TokenType} token {UidTail} for {Cso}: {Status}")]
+        [LoggerMessage(EventId = LogEvents.Tokens.Decided, Level = LogLevel.Debug, Message = "Authorization of {TokenType} token {UidTail} for {Cso}: {Status}")]
         public static partial void Decided(ILogger logger, TokenType tokenType, string uidTail, PartyIdentity cso, AuthorizationStatus status);
     }
 }

@@ -12,6 +12,7 @@ using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Requests;
 using RoamingGrpc.Storage.Tokens;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Features.Authorization;
 
@@ -190,19 +191,19 @@ public sealed partial class TokenAuthorizer(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "{TokenType} token {UidTail} at {EvseId}: {Status}, answered online by {Provider}")]
+        [LoggerMessage(EventId = LogEvents.Authorization.Online, Level = LogLevel.Information, Message = "{TokenType} token {UidTail} at {EvseId}: {Status}, answered online by {Provider}")]
         public static partial void Online(ILogger logger, TokenType tokenType, string uidTail, string evseId, AuthorizationStatus status, string provider);
 
-        [LoggerMessage(EventId = 3602, Level = LogLevel.Information, Message = "{TokenType} token {UidTail} at {EvseId}: {Status}, from the offline list of {Provider} ({Why})")]
+        [LoggerMessage(EventId = LogEvents.Authorization.Offline, Level = LogLevel.Information, Message = "{TokenType} token {UidTail} at {EvseId}: {Status}, from the offline list of {Provider} ({Why})")]
         public static partial void Offline(ILogger logger, TokenType tokenType, string uidTail, string evseId, AuthorizationStatus status, string provider, string why);
 
-        [LoggerMessage(EventId = 3603, Level = LogLevel.Information, Message = "{TokenType} token {UidTail} at {EvseId}: NotAllowed, no registered home-CSP (provider {Provider})")]
+        [LoggerMessage(EventId = LogEvents.Authorization.NoHomeCsp, Level = LogLevel.Information, Message = "{TokenType} token {UidTail} at {EvseId}: NotAllowed, no registered home-CSP (provider {Provider})")]
         public static partial void NoHomeCsp(ILogger logger, TokenType tokenType, string uidTail, string evseId, string provider);
 
-        [LoggerMessage(EventId = 3604, Level = LogLevel.Warning, Message = "Home-CSP {Provider} did not answer an authorization request ({Code}: {Detail}); deciding from its offline list")]
+        [LoggerMessage(EventId = LogEvents.Authorization.Unreachable, Level = LogLevel.Warning, Message = "Home-CSP {Provider} did not answer an authorization request ({Code}: {Detail}); deciding from its offline list")]
         public static partial void Unreachable(ILogger logger, string provider, StatusCode code, string detail);
 
-        [LoggerMessage(EventId = 3605, Level = LogLevel.Warning, Message = "Home-CSP {Provider} refused an authorization request ({Code} {Reason}: {Detail}); the token is NOT_ALLOWED")]
+        [LoggerMessage(EventId = LogEvents.Authorization.Refused, Level = LogLevel.Warning, Message = "Home-CSP {Provider} refused an authorization request ({Code} {Reason}: {Detail}); the token is NOT_ALLOWED")]
         public static partial void Refused(ILogger logger, string provider, StatusCode code, string reason, string detail);
     }
 }

@@ -51,10 +51,10 @@ internal sealed partial class CommandTimeouts(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3601, Level = LogLevel.Information, Message = "Command {CommandId} of {Provider} timed out; TIMEOUT reported")]
+        [LoggerMessage(EventId = LogEvents.Commands.TimedOut, Level = LogLevel.Information, Message = "Command {CommandId} of {Provider} timed out; TIMEOUT reported")]
         public static partial void TimedOut(ILogger logger, string commandId, string provider);
 
-        [LoggerMessage(EventId = 3603, Level = LogLevel.Information, Message = "Session {SessionId} was never started at the station; ended INVALID (TIMEOUT)")]
+        [LoggerMessage(EventId = LogEvents.Commands.PendingExpired, Level = LogLevel.Information, Message = "Session {SessionId} was never started at the station; ended INVALID (TIMEOUT)")]
         public static partial void PendingExpired(ILogger logger, string sessionId);
     }
 }

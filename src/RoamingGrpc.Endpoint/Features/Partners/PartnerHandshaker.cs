@@ -12,6 +12,7 @@ using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Storage.Partners;
 using DomainRegistration = RoamingGrpc.Domain.Parties.PartnerRegistration;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Features.Partners;
 
@@ -182,19 +183,19 @@ public sealed partial class PartnerHandshaker(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3105, Level = LogLevel.Error, Message = "Handshake with partner {Partner} failed unexpectedly; not retried")]
+        [LoggerMessage(EventId = LogEvents.Partners.HandshakeFailed, Level = LogLevel.Error, Message = "Handshake with partner {Partner} failed unexpectedly; not retried")]
         public static partial void Failed(ILogger logger, PartyIdentity partner, Exception exception);
 
-        [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Registered with partner {Partner} at {Url} (attempt {Attempt})")]
+        [LoggerMessage(EventId = LogEvents.Partners.Registered, Level = LogLevel.Information, Message = "Registered with partner {Partner} at {Url} (attempt {Attempt})")]
         public static partial void Registered(ILogger logger, PartyIdentity partner, string url, int attempt);
 
-        [LoggerMessage(EventId = 3102, Level = LogLevel.Information, Message = "Partner {Partner} not reachable ({Code}, attempt {Attempt}); retrying in {Delay}: {Detail}")]
+        [LoggerMessage(EventId = LogEvents.Partners.HandshakeRetrying, Level = LogLevel.Information, Message = "Partner {Partner} not reachable ({Code}, attempt {Attempt}); retrying in {Delay}: {Detail}")]
         public static partial void Retrying(ILogger logger, PartyIdentity partner, StatusCode code, int attempt, TimeSpan delay, string detail);
 
-        [LoggerMessage(EventId = 3103, Level = LogLevel.Warning, Message = "Partner {Partner} refused the handshake ({Code}); retrying in {Delay}: {Detail}")]
+        [LoggerMessage(EventId = LogEvents.Partners.HandshakeRefused, Level = LogLevel.Warning, Message = "Partner {Partner} refused the handshake ({Code}); retrying in {Delay}: {Detail}")]
         public static partial void Refused(ILogger logger, PartyIdentity partner, StatusCode code, TimeSpan delay, string detail);
 
-        [LoggerMessage(EventId = 3104, Level = LogLevel.Warning, Message = "Cannot register with partner {Partner}: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.Partners.Unusable, Level = LogLevel.Warning, Message = "Cannot register with partner {Partner}: {Reason}")]
         public static partial void Unusable(ILogger logger, PartyIdentity partner, string reason);
     }
 }

@@ -47,7 +47,7 @@ internal sealed partial class ReservationExpiry(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3811, Level = LogLevel.Information, Message = "Reservation {ReservationId} of {Provider} at {EvseId} expired unused")]
+        [LoggerMessage(EventId = LogEvents.Schedules.ReservationExpired, Level = LogLevel.Information, Message = "Reservation {ReservationId} of {Provider} at {EvseId} expired unused")]
         public static partial void Expired(ILogger logger, string reservationId, string provider, string evseId);
     }
 }

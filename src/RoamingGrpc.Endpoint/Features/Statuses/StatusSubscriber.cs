@@ -10,6 +10,7 @@ using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Storage.Status;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Features.Statuses;
 
@@ -285,19 +286,19 @@ public sealed partial class StatusSubscriber(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3301, Level = LogLevel.Information, Message = "Status stream from {Partner} open after sequence {Cursor} (latest {Latest})")]
+        [LoggerMessage(EventId = LogEvents.StatusSubscriptions.Subscribed, Level = LogLevel.Information, Message = "Status stream from {Partner} open after sequence {Cursor} (latest {Latest})")]
         public static partial void Subscribed(ILogger logger, PartyIdentity partner, long cursor, long latest);
 
-        [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Status stream from {Partner} interrupted (failure {Failures}); reconnecting in {Delay}: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.StatusSubscriptions.Reconnecting, Level = LogLevel.Information, Message = "Status stream from {Partner} interrupted (failure {Failures}); reconnecting in {Delay}: {Reason}")]
         public static partial void Reconnecting(ILogger logger, PartyIdentity partner, int failures, TimeSpan delay, string reason);
 
-        [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Status cursor for {Partner} is older than its log ({Detail}); resyncing by pull")]
+        [LoggerMessage(EventId = LogEvents.StatusSubscriptions.Stale, Level = LogLevel.Warning, Message = "Status cursor for {Partner} is older than its log ({Detail}); resyncing by pull")]
         public static partial void Stale(ILogger logger, PartyIdentity partner, string detail);
 
-        [LoggerMessage(EventId = 3305, Level = LogLevel.Error, Message = "Status subscription to {Partner} failed unexpectedly; retrying")]
+        [LoggerMessage(EventId = LogEvents.StatusSubscriptions.Failed, Level = LogLevel.Error, Message = "Status subscription to {Partner} failed unexpectedly; retrying")]
         public static partial void Failed(ILogger logger, PartyIdentity partner, Exception exception);
 
-        [LoggerMessage(EventId = 3304, Level = LogLevel.Information, Message = "Resynced {Count} EVSE statuses of {Partner} at sequence {Sequence}")]
+        [LoggerMessage(EventId = LogEvents.StatusSubscriptions.Resynced, Level = LogLevel.Information, Message = "Resynced {Count} EVSE statuses of {Partner} at sequence {Sequence}")]
         public static partial void Resynced(ILogger logger, PartyIdentity partner, int count, long sequence);
     }
 }

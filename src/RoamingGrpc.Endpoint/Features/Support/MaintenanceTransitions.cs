@@ -43,7 +43,7 @@ internal sealed partial class MaintenanceTransitions(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3801, Level = LogLevel.Information, Message = "Maintenance notice {NoticeId} is {State} now")]
+        [LoggerMessage(EventId = LogEvents.Schedules.MaintenanceMoved, Level = LogLevel.Information, Message = "Maintenance notice {NoticeId} is {State} now")]
         public static partial void Moved(ILogger logger, string noticeId, MaintenanceNoticeState state);
     }
 }

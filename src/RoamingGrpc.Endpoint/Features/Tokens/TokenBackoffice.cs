@@ -11,6 +11,7 @@ using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Requests;
 using RoamingGrpc.Storage.Tokens;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Features.Tokens;
 
@@ -177,7 +178,7 @@ internal sealed partial class TokenBackoffice(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Blocked {TokenType} token {UidTail}: {Reason}")]
+        [LoggerMessage(EventId = LogEvents.Tokens.Blocked, Level = LogLevel.Information, Message = "Blocked {TokenType} token {UidTail}: {Reason}")]
         public static partial void Blocked(ILogger logger, TokenType tokenType, string uidTail, string reason);
     }
 }

@@ -321,22 +321,22 @@ internal sealed partial class TokenListDistributor(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3501, Level = LogLevel.Information, Message = "Pushed the FULL token list version {Version} ({Count} token(s), {Chunks} chunk(s)) to {Partner}")]
+        [LoggerMessage(EventId = LogEvents.TokenLists.PushedFull, Level = LogLevel.Information, Message = "Pushed the FULL token list version {Version} ({Count} token(s), {Chunks} chunk(s)) to {Partner}")]
         public static partial void PushedFull(ILogger logger, PartyIdentity partner, long version, int count, int chunks);
 
-        [LoggerMessage(EventId = 3502, Level = LogLevel.Information, Message = "Pushed the token list DELTA {BaseVersion} -> {Version} ({Count} change(s)) to {Partner}")]
+        [LoggerMessage(EventId = LogEvents.TokenLists.PushedDelta, Level = LogLevel.Information, Message = "Pushed the token list DELTA {BaseVersion} -> {Version} ({Count} change(s)) to {Partner}")]
         public static partial void PushedDelta(ILogger logger, PartyIdentity partner, long baseVersion, long version, int count);
 
-        [LoggerMessage(EventId = 3503, Level = LogLevel.Information, Message = "{Partner} does not hold token list version {BaseVersion} ({Detail}); sending the FULL list")]
+        [LoggerMessage(EventId = LogEvents.TokenLists.NeedsFullList, Level = LogLevel.Information, Message = "{Partner} does not hold token list version {BaseVersion} ({Detail}); sending the FULL list")]
         public static partial void NeedsFullList(ILogger logger, PartyIdentity partner, long baseVersion, string detail);
 
-        [LoggerMessage(EventId = 3506, Level = LogLevel.Information, Message = "{Partner} holds token list version {Version} already")]
+        [LoggerMessage(EventId = LogEvents.TokenLists.AlreadyHeld, Level = LogLevel.Information, Message = "{Partner} holds token list version {Version} already")]
         public static partial void AlreadyHeld(ILogger logger, PartyIdentity partner, long version);
 
-        [LoggerMessage(EventId = 3504, Level = LogLevel.Information, Message = "Token list push to {Partner} failed ({Code}, failure {Failures}); retrying in {Delay}: {Detail}")]
+        [LoggerMessage(EventId = LogEvents.TokenLists.PushFailed, Level = LogLevel.Information, Message = "Token list push to {Partner} failed ({Code}, failure {Failures}); retrying in {Delay}: {Detail}")]
         public static partial void PushFailed(ILogger logger, PartyIdentity partner, StatusCode code, int failures, TimeSpan delay, string detail);
 
-        [LoggerMessage(EventId = 3505, Level = LogLevel.Error, Message = "Distributing the token list to {Partner} failed on this side; it is retried")]
+        [LoggerMessage(EventId = LogEvents.TokenLists.DistributionFailed, Level = LogLevel.Error, Message = "Distributing the token list to {Partner} failed on this side; it is retried")]
         public static partial void DistributionFailed(ILogger logger, PartyIdentity partner, Exception exception);
     }
 }
