@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
 
@@ -13,6 +14,26 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
         "session_id AS SessionId, reading_no AS ReadingNo, measure_time AS MeasureTime, energy_kwh AS EnergyKwh, power_kw AS PowerKw, current_a AS CurrentA, state_of_charge AS StateOfCharge, activity AS Activity";
 
     private const string LogColumns = "sequence AS Sequence, provider AS Provider, session_id AS SessionId, kind AS Kind, payload AS Payload";
+
+    // The states in these statements are the contract's numbers (SessionStates), constants of this file, never input.
+    // C# admits only string constants in a constant interpolated string, so the statements are built once, here.
+    // The states that hold an EVSE are listed as the partial index sessions_holding_evse (migration 0006) lists them.
+    private static readonly string HoldingEvseSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT {Columns} FROM sessions WHERE evse_id = @evseId AND state IN ({SessionStates.Pending}, {SessionStates.Active}, {SessionStates.Reserved})");
+
+    private static readonly string OpenInfosSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT info FROM sessions WHERE provider = @provider AND state IN ({SessionStates.Pending}, {SessionStates.Active}) AND info IS NOT NULL ORDER BY session_id");
+
+    private static readonly string StalePendingSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"""
+        SELECT session_id FROM sessions
+        WHERE state = {SessionStates.Pending} AND update_time < @before
+          AND NOT EXISTS (SELECT 1 FROM commands WHERE commands.session_id = sessions.session_id AND commands.is_open = 1)
+        """);
+
     private readonly ChangeLogTable<ChargingInfoEntry> _log = new(
         database,
         "charging_info_log",
@@ -31,8 +52,7 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
     public SessionRow? HoldingEvse(WriteContext context, string evseId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.QuerySingleOrDefault<SessionRow>(
-            $"SELECT {Columns} FROM sessions WHERE evse_id = @evseId AND state IN (1, 2, 5)", new { evseId }, context.Transaction);
+        return context.Connection.QuerySingleOrDefault<SessionRow>(HoldingEvseSql, new { evseId }, context.Transaction);
     }
 
     /// <inheritdoc />
@@ -143,7 +163,7 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
                 var sequence = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                     "SELECT COALESCE(MAX(sequence), 0) FROM charging_info_log", transaction: transaction, cancellationToken: ct)).ConfigureAwait(false);
                 var infos = (await connection.QueryAsync<byte[]>(new CommandDefinition(
-                    "SELECT info FROM sessions WHERE provider = @provider AND state IN (1, 2) AND info IS NOT NULL ORDER BY session_id",
+                    OpenInfosSql,
                     new { provider },
                     transaction,
                     cancellationToken: ct)).ConfigureAwait(false)).AsList();
@@ -155,11 +175,7 @@ public sealed class SessionStore(IDatabase database) : ISessionStore
     public Task<IReadOnlyList<string>> StalePendingAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<string>>(
             async (connection, ct) => (await connection.QueryAsync<string>(new CommandDefinition(
-                """
-                SELECT session_id FROM sessions
-                WHERE state = 1 AND update_time < @before
-                  AND NOT EXISTS (SELECT 1 FROM commands WHERE commands.session_id = sessions.session_id AND commands.is_open = 1)
-                """,
+                StalePendingSql,
                 new { before = before.ToUnixTimeMilliseconds() },
                 cancellationToken: ct)).ConfigureAwait(false)).AsList(),
             cancellationToken);

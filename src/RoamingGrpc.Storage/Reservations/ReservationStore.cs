@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 
 namespace RoamingGrpc.Storage.Reservations;
@@ -8,6 +9,18 @@ public sealed class ReservationStore(IDatabase database) : IReservationStore
     private const string Columns =
         "reservation_id AS ReservationId, provider AS Provider, evse_id AS EvseId, state AS State, expiry_time AS ExpiryTime, previous_status AS PreviousStatus, "
         + "cancel_command_id AS CancelCommandId, version AS Version, update_time AS UpdateTime, change_seq AS ChangeSeq, payload AS Payload";
+
+    // The states in these statements are the contract's numbers (ReservationStates), constants of this file, never
+    // input. C# admits only string constants in a constant interpolated string, so the statements are built once,
+    // here. The states that hold an EVSE are listed as the partial indexes reservations_holding_evse and
+    // reservations_expiring (migration 0009) list them, so that SQLite can use them.
+    private static readonly string HoldingEvseSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT {Columns} FROM reservations WHERE evse_id = @evseId AND state IN ({ReservationStates.Pending}, {ReservationStates.Active})");
+
+    private static readonly string DueSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"SELECT reservation_id FROM reservations WHERE state IN ({ReservationStates.Pending}, {ReservationStates.Active}) AND expiry_time <= @now ORDER BY expiry_time");
 
     /// <inheritdoc />
     public ReservationRow? Find(WriteContext context, string reservationId)
@@ -21,8 +34,7 @@ public sealed class ReservationStore(IDatabase database) : IReservationStore
     public ReservationRow? HoldingEvse(WriteContext context, string evseId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.QuerySingleOrDefault<ReservationRow>(
-            $"SELECT {Columns} FROM reservations WHERE evse_id = @evseId AND state IN (1, 2)", new { evseId }, context.Transaction);
+        return context.Connection.QuerySingleOrDefault<ReservationRow>(HoldingEvseSql, new { evseId }, context.Transaction);
     }
 
     /// <inheritdoc />
@@ -75,7 +87,7 @@ public sealed class ReservationStore(IDatabase database) : IReservationStore
     public Task<IReadOnlyList<string>> DueAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<string>>(
             async (connection, ct) => (await connection.QueryAsync<string>(new CommandDefinition(
-                "SELECT reservation_id FROM reservations WHERE state IN (1, 2) AND expiry_time <= @now ORDER BY expiry_time",
+                DueSql,
                 new { now = now.ToUnixTimeMilliseconds() },
                 cancellationToken: ct)).ConfigureAwait(false)).AsList(),
             cancellationToken);

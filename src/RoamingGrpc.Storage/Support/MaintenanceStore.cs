@@ -1,3 +1,4 @@
+using System.Globalization;
 using Dapper;
 
 namespace RoamingGrpc.Storage.Support;
@@ -8,8 +9,27 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
     private const string Columns =
         "notice_id AS NoticeId, state AS State, kind AS Kind, version AS Version, update_time AS UpdateTime, change_seq AS ChangeSeq, next_transition AS NextTransition, payload AS Payload";
 
-    // MaintenanceNoticeState ACTIVE, and the states of a current notice (SCHEDULED, ACTIVE).
-    private const long Active = 2;
+    // The states in these statements are the contract's numbers (MaintenanceNoticeStates), constants of this file,
+    // never input. C# admits only string constants in a constant interpolated string, so the statements are built
+    // once, here. A current notice is SCHEDULED or ACTIVE.
+    private static readonly string ActiveKindsSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"""
+        SELECT DISTINCT n.kind FROM maintenance_notices n JOIN maintenance_targets t ON t.notice_id = n.notice_id
+        WHERE t.evse_id = @evseId AND n.state = {MaintenanceNoticeStates.Active}
+        """);
+
+    private static readonly string ListSql = string.Create(
+        CultureInfo.InvariantCulture,
+        $"""
+        SELECT {Columns} FROM maintenance_notices n
+        WHERE (CASE WHEN @UpdatedSince IS NULL THEN (n.state IN ({MaintenanceNoticeStates.Scheduled}, {MaintenanceNoticeStates.Active}) OR @IncludeEnded = 1) ELSE n.update_time >= @UpdatedSince END)
+          AND (@SiteId IS NULL OR EXISTS (SELECT 1 FROM maintenance_targets t WHERE t.notice_id = n.notice_id AND t.site_id = @SiteId))
+          AND (@EvseId IS NULL OR EXISTS (SELECT 1 FROM maintenance_targets t WHERE t.notice_id = n.notice_id AND t.evse_id = @EvseId))
+          AND n.change_seq > COALESCE(@AfterChangeSeq, -1)
+        ORDER BY n.change_seq
+        LIMIT @Limit
+        """);
 
     /// <inheritdoc />
     public MaintenanceNoticeRow? Find(WriteContext context, string noticeId)
@@ -56,13 +76,7 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
     public IReadOnlyList<long> ActiveKindsAt(WriteContext context, string evseId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.Connection.Query<long>(
-            """
-            SELECT DISTINCT n.kind FROM maintenance_notices n JOIN maintenance_targets t ON t.notice_id = n.notice_id
-            WHERE t.evse_id = @evseId AND n.state = @Active
-            """,
-            new { evseId, Active },
-            context.Transaction).AsList();
+        return context.Connection.Query<long>(ActiveKindsSql, new { evseId }, context.Transaction).AsList();
     }
 
     /// <inheritdoc />
@@ -125,15 +139,6 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
     public Task<IReadOnlyList<MaintenanceNoticeRow>> ListAsync(MaintenancePageQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var sql = $"""
-            SELECT {Columns} FROM maintenance_notices n
-            WHERE (CASE WHEN @UpdatedSince IS NULL THEN (n.state IN (1, 2) OR @IncludeEnded = 1) ELSE n.update_time >= @UpdatedSince END)
-              AND (@SiteId IS NULL OR EXISTS (SELECT 1 FROM maintenance_targets t WHERE t.notice_id = n.notice_id AND t.site_id = @SiteId))
-              AND (@EvseId IS NULL OR EXISTS (SELECT 1 FROM maintenance_targets t WHERE t.notice_id = n.notice_id AND t.evse_id = @EvseId))
-              AND n.change_seq > COALESCE(@AfterChangeSeq, -1)
-            ORDER BY n.change_seq
-            LIMIT @Limit
-            """;
         var parameters = new
         {
             query.UpdatedSince,
@@ -144,7 +149,7 @@ public sealed class MaintenanceStore(IDatabase database) : IMaintenanceStore
             query.Limit,
         };
         return database.ReadAsync<IReadOnlyList<MaintenanceNoticeRow>>(
-            async (connection, ct) => (await connection.QueryAsync<MaintenanceNoticeRow>(new CommandDefinition(sql, parameters, cancellationToken: ct)).ConfigureAwait(false)).AsList(),
+            async (connection, ct) => (await connection.QueryAsync<MaintenanceNoticeRow>(new CommandDefinition(ListSql, parameters, cancellationToken: ct)).ConfigureAwait(false)).AsList(),
             cancellationToken);
     }
 }
