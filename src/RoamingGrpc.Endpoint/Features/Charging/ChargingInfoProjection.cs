@@ -1,5 +1,6 @@
 using Google.Protobuf.WellKnownTypes;
 using RoamingGrpc.Contracts.V1;
+using RoamingGrpc.Domain.Sessions;
 using RoamingGrpc.Endpoint.Features.ChargePlans;
 using RoamingGrpc.Storage.Charging;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
@@ -28,7 +29,7 @@ internal sealed class ChargingInfoProjection(ISessionStore sessions, ChargePlans
             ConnectorId = session.ConnectorId,
             StartTime = session.StartTime,
             EnergyKwh = session.EnergyKwh,
-            PowerKw = session.State == SessionState.Active && last is { Activity: 0, PowerKw: { } power } ? power : 0,
+            PowerKw = session.State == SessionState.Active && last is { Activity: (long)SessionActivity.Charging, PowerKw: { } power } ? power : 0,
             CostExclVat = session.CostExclVat,
             CostInclVat = session.CostInclVat,
             CommandId = commandId,

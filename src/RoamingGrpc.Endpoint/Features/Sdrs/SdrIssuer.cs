@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Pricing;
+using RoamingGrpc.Domain.Sessions;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Features.Sites;
@@ -178,7 +179,7 @@ internal sealed class SdrIssuer(SessionPricing pricing, ISdrStore sdrs, ISession
             for (var i = 0; i + 1 < readings.Count; i++)
             {
                 var span = TimeSpan.FromMilliseconds(readings[i + 1].MeasureTime - readings[i].MeasureTime);
-                if (readings[i].Activity == 0)
+                if (readings[i].Activity == (long)SessionActivity.Charging)
                 {
                     charging += span;
                 }

@@ -3,6 +3,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Pricing;
+using RoamingGrpc.Domain.Sessions;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Features.Tariffs;
@@ -50,7 +51,7 @@ internal sealed class SessionPricing(ISiteRepository sites, ITariffRepository ta
         var samples = readings.Select(reading => new UsageSample(
             DateTimeOffset.FromUnixTimeMilliseconds(reading.MeasureTime),
             (decimal)reading.EnergyKwh,
-            reading.Activity == 0 ? UsageActivity.Charging : UsageActivity.Parking,
+            reading.Activity == (long)SessionActivity.Charging ? UsageActivity.Charging : UsageActivity.Parking,
             reading.PowerKw is { } power ? (decimal)power : null,
             reading.CurrentA is { } current ? (decimal)current : null)).ToList();
         return Price(write, session, new SessionUsage(start, end < start ? start : end, samples, ReservationStartOf(write, session, start)), start, tariffId, field);
