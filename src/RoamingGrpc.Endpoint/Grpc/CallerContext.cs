@@ -4,7 +4,7 @@ using RoamingGrpc.Domain.Parties;
 namespace RoamingGrpc.Endpoint.Grpc;
 
 /// <summary>The authenticated caller of the current call, as established by <see cref="CallerInterceptor"/>.</summary>
-public static class CallerContext
+internal static class CallerContext
 {
     internal const string ItemKey = "roaming.caller";
 

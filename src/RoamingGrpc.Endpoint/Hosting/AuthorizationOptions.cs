@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Token authorization settings (<c>Roaming:Authorization</c>), UC4-1 and UC4-2.</summary>
-public sealed class AuthorizationOptions : ISettingsSection
+internal sealed class AuthorizationOptions : ISettingsSection
 {
     /// <summary>The contract's upper bound for an online authorization call.</summary>
     public static readonly TimeSpan MaxTimeout = TimeSpan.FromSeconds(5);

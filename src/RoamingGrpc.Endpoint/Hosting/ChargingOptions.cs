@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Session and command settings of a CSO endpoint (<c>Roaming:Charging</c>).</summary>
-public sealed class ChargingOptions : ISettingsSection
+internal sealed class ChargingOptions : ISettingsSection
 {
     /// <summary>
     /// Time the station has to report the outcome of a command (result_timeout); after it the endpoint reports TIMEOUT

@@ -3,4 +3,4 @@ using RoamingGrpc.Domain.Parties;
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>A partner from configuration, validated.</summary>
-public sealed record ConfiguredPartnerSettings(PartyIdentity Identity, Uri? Url);
+internal sealed record ConfiguredPartnerSettings(PartyIdentity Identity, Uri? Url);

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>How background deliveries look for work (<c>Roaming:Delivery</c>).</summary>
-public sealed class DeliveryOptions : ISettingsSection
+internal sealed class DeliveryOptions : ISettingsSection
 {
     /// <summary>
     /// How often the outbox relay, the token list distribution and station command streams look for work without being

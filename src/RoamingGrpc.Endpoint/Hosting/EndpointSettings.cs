@@ -11,7 +11,7 @@ namespace RoamingGrpc.Endpoint.Hosting;
 /// setting stops the process with one line per problem naming the setting, before anything listens. How the endpoint
 /// works (timeouts, windows, limits) is in the settings sections, validated at start (<see cref="SettingsSections"/>).
 /// </summary>
-public sealed record EndpointSettings(
+internal sealed record EndpointSettings(
     PartyIdentity Identity,
     IPEndPoint Listen,
     Uri? PublicUrl,

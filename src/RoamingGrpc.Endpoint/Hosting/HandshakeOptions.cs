@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Outbound UC1-1 handshake timing (<c>Roaming:Handshake</c>).</summary>
-public sealed class HandshakeOptions : ISettingsSection
+internal sealed class HandshakeOptions : ISettingsSection
 {
     /// <summary>Deadline of one handshake call.</summary>
     public TimeSpan CallTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Transport limits (<c>Roaming:Limits</c>), applied to Kestrel, gRPC and partner channels.</summary>
-public sealed class LimitsOptions : ISettingsSection
+internal sealed class LimitsOptions : ISettingsSection
 {
     /// <summary>Largest message accepted, in bytes; larger ones get RESOURCE_EXHAUSTED.</summary>
     public int MaxReceiveMessageSize { get; set; } = 4 * 1024 * 1024;

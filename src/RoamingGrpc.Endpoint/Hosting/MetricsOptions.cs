@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Metrics settings (<c>Roaming:Metrics</c>).</summary>
-public sealed class MetricsOptions
+internal sealed class MetricsOptions
 {
     /// <summary>
     /// Where the Prometheus scraping endpoint (<c>GET /metrics</c>, plain HTTP) listens, <c>HOST:PORT</c>; loopback by

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>The request log that makes mutating calls idempotent (<c>Roaming:Requests</c>).</summary>
-public sealed class RequestOptions : ISettingsSection
+internal sealed class RequestOptions : ISettingsSection
 {
     /// <summary>
     /// How long a request id is remembered: a retry within it gets the first response (or REQUEST_ID_REUSED), a

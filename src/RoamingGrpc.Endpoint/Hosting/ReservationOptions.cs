@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Reservation settings of a CSO endpoint (<c>Roaming:Reservations</c>), UC3-8.</summary>
-public sealed class ReservationOptions : ISettingsSection
+internal sealed class ReservationOptions : ISettingsSection
 {
     /// <summary>The largest <see cref="MaxDuration"/> accepted at start: a reservation holds an EVSE for a trip, not for days.</summary>
     public static readonly TimeSpan LongestMaxDuration = TimeSpan.FromHours(24);

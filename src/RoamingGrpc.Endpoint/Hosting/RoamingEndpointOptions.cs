@@ -6,7 +6,7 @@ namespace RoamingGrpc.Endpoint.Hosting;
 /// their own options classes, see <see cref="SettingsSections"/>). Bound from JSON, environment variables (<c>Roaming__PartyId</c>) and the
 /// <c>roaming serve</c> flags, in that order of precedence (flags win).
 /// </summary>
-public sealed class RoamingEndpointOptions
+internal sealed class RoamingEndpointOptions
 {
     /// <summary>The configuration section name.</summary>
     public const string SectionName = "Roaming";

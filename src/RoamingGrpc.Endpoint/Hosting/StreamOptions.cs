@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Resumable stream settings (<c>Roaming:Streams</c>).</summary>
-public sealed class StreamOptions : ISettingsSection
+internal sealed class StreamOptions : ISettingsSection
 {
     /// <summary>How long status changes stay in the log that streams resume from; older cursors get OUT_OF_RANGE.</summary>
     public TimeSpan StatusLogRetention { get; set; } = TimeSpan.FromHours(24);

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>Maintenance notice and unlock settings of a CSO endpoint (<c>Roaming:Support</c>, UC5).</summary>
-public sealed class SupportOptions : ISettingsSection
+internal sealed class SupportOptions : ISettingsSection
 {
     /// <summary>
     /// How often maintenance notices whose start or end time passed are moved (SCHEDULED to ACTIVE to ENDED, with the

@@ -28,7 +28,7 @@ namespace RoamingGrpc.Endpoint.Idempotency;
 /// as an error. When <see cref="MaxUncommitted"/> records wait, callers wait for room. Memory holds what was decided
 /// in the last window: about 500 bytes per decision.
 /// </remarks>
-public sealed partial class IdempotentDecisions(IDatabase database, IRequestLog log, TimeProvider clock, ILogger<IdempotentDecisions> logger)
+internal sealed partial class IdempotentDecisions(IDatabase database, IRequestLog log, TimeProvider clock, ILogger<IdempotentDecisions> logger)
     : BackgroundService
 {
     /// <summary>

@@ -5,7 +5,7 @@ using Google.Protobuf.Reflection;
 namespace RoamingGrpc.Endpoint.Mapping;
 
 /// <summary>The proto names of generated enum values (<c>ROLE_CSP</c>, not the C# <c>Csp</c>).</summary>
-public static class ProtoEnumNames
+internal static class ProtoEnumNames
 {
     private static readonly ConcurrentDictionary<Enum, string> Names = new();
 

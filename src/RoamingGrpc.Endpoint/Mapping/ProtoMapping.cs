@@ -8,7 +8,7 @@ using ProtoOutcome = RoamingGrpc.Contracts.V1.RegistrationOutcome;
 namespace RoamingGrpc.Endpoint.Mapping;
 
 /// <summary>Conversions between domain values and contract messages.</summary>
-public static class ProtoMapping
+internal static class ProtoMapping
 {
     /// <summary>The contract role of a domain role.</summary>
     public static Role ToProto(PartyRole role) => role switch

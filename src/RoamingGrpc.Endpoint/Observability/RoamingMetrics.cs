@@ -9,7 +9,7 @@ namespace RoamingGrpc.Endpoint.Observability;
 /// listener: calls by method and status code, call and authorization latency, open streams, events behind per partner
 /// stream, outbox depth and age per partner.
 /// </summary>
-public sealed class RoamingMetrics : IDisposable
+internal sealed class RoamingMetrics : IDisposable
 {
     /// <summary>The default meter name (<c>Roaming:Metrics:MeterName</c>).</summary>
     public const string MeterName = "RoamingGrpc.Endpoint";

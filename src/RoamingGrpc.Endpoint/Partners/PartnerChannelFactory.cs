@@ -18,14 +18,25 @@ namespace RoamingGrpc.Endpoint.Partners;
 /// CA, matching the host name, valid for server authentication, not revoked, and carrying exactly the role and
 /// party the partner registry expects.
 /// </summary>
-public sealed partial class PartnerChannelFactory(
-    EndpointCredentials credentials,
-    PeerCertificateValidator validator,
-    IOptions<LimitsOptions> limitsOptions,
-    ILoggerFactory loggerFactory) : IDisposable
+public sealed partial class PartnerChannelFactory : IDisposable
 {
     private readonly ConcurrentDictionary<(Uri Url, PartyIdentity Expected), GrpcChannel> _channels = new();
-    private readonly ILogger _logger = loggerFactory.CreateLogger<PartnerChannelFactory>();
+    private readonly EndpointCredentials _credentials;
+    private readonly PeerCertificateValidator _validator;
+    private readonly IOptions<LimitsOptions> _limits;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+
+    /// <summary>The endpoint's factory (dependency injection); other processes use <see cref="ForClient"/>.</summary>
+    internal PartnerChannelFactory(EndpointCredentials credentials, PeerCertificateValidator validator, IOptions<LimitsOptions> limits, ILoggerFactory loggerFactory)
+    {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        _credentials = credentials;
+        _validator = validator;
+        _limits = limits;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<PartnerChannelFactory>();
+    }
 
     /// <summary>
     /// A factory for a process that is not an endpoint (the CLI's client verbs, tests): credentials from
@@ -66,7 +77,7 @@ public sealed partial class PartnerChannelFactory(
 
     private GrpcChannel Create(Uri url, PartyIdentity expected)
     {
-        var limits = limitsOptions.Value;
+        var limits = _limits.Value;
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -82,7 +93,7 @@ public sealed partial class PartnerChannelFactory(
             {
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                LocalCertificateSelectionCallback = (_, _, _, _, _) => credentials.Certificate,
+                LocalCertificateSelectionCallback = (_, _, _, _, _) => _credentials.Certificate,
                 RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                     CheckServer(certificate as X509Certificate2, errors, expected, url),
             },
@@ -93,7 +104,7 @@ public sealed partial class PartnerChannelFactory(
             DisposeHttpClient = true,
             MaxReceiveMessageSize = limits.MaxReceiveMessageSize,
             MaxSendMessageSize = limits.MaxSendMessageSize,
-            LoggerFactory = loggerFactory,
+            LoggerFactory = _loggerFactory,
         });
     }
 
@@ -107,7 +118,7 @@ public sealed partial class PartnerChannelFactory(
             return false;
         }
 
-        var validation = validator.ValidateServer(certificate);
+        var validation = _validator.ValidateServer(certificate);
         if (!validation.IsValid)
         {
             Log.ServerRefused(_logger, url, expected.ToString(), validation.Detail);

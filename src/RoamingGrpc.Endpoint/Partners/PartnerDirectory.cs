@@ -12,7 +12,7 @@ namespace RoamingGrpc.Endpoint.Partners;
 /// in the current configuration are admitted (or any certified party with <c>AdmitUnlistedPartners</c>): a
 /// partner removed from configuration loses access at the next start even though its record stays.
 /// </summary>
-public sealed class PartnerDirectory(EndpointSettings settings)
+internal sealed class PartnerDirectory(EndpointSettings settings)
 {
     private readonly ConcurrentDictionary<PartyIdentity, Partner> _partners = new();
     private readonly HashSet<PartyIdentity> _configured = [.. settings.Partners.Select(partner => partner.Identity)];

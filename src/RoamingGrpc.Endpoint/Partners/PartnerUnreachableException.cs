@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Partners;
 
 /// <summary>A partner cannot be used as configured (no URL, or it answered as someone else).</summary>
-public sealed class PartnerUnreachableException : Exception
+internal sealed class PartnerUnreachableException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public PartnerUnreachableException()

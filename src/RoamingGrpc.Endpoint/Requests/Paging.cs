@@ -10,7 +10,7 @@ namespace RoamingGrpc.Endpoint.Requests;
 /// INVALID_ARGUMENT / PAGE_SIZE_TOO_LARGE; page tokens are opaque (base64url of a versioned cursor) and a token
 /// this endpoint did not issue is INVALID_ARGUMENT / INVALID_PAGE_TOKEN.
 /// </summary>
-public static class Paging
+internal static class Paging
 {
     private const string TokenVersion = "v1:";
 

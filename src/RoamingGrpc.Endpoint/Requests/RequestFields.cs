@@ -6,7 +6,7 @@ using RoamingGrpc.Endpoint.Errors;
 namespace RoamingGrpc.Endpoint.Requests;
 
 /// <summary>Checks of request fields shared by every service, each failing with INVALID_ARGUMENT naming the field.</summary>
-public static class RequestFields
+internal static class RequestFields
 {
     /// <summary>Longest accepted request id.</summary>
     public const int MaxRequestIdLength = 128;

@@ -16,7 +16,7 @@ namespace RoamingGrpc.Endpoint.Security;
 /// validity period (connections outlive both), and the caller's role and registration against the service's
 /// <see cref="CallersAttribute"/>.
 /// </summary>
-public sealed class CallerAuthorizer(PeerCertificateValidator validator, EndpointSettings settings, PartnerDirectory partners)
+internal sealed class CallerAuthorizer(PeerCertificateValidator validator, EndpointSettings settings, PartnerDirectory partners)
 {
     private static readonly HashSet<string> OpenServices = new(StringComparer.Ordinal)
     {

@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Security;
 
 /// <summary>Who may call a service hosted by this endpoint.</summary>
-public enum CallerPolicy
+internal enum CallerPolicy
 {
     /// <summary>A partner of the opposite role (CSP callers on a CSO endpoint, CSO callers on a CSP endpoint).</summary>
     Partner = 1,

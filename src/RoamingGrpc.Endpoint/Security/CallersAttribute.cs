@@ -5,7 +5,7 @@ namespace RoamingGrpc.Endpoint.Security;
 /// without it is refused to everyone (health and reflection excepted).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
-public sealed class CallersAttribute(CallerPolicy policy) : Attribute
+internal sealed class CallersAttribute(CallerPolicy policy) : Attribute
 {
     /// <summary>The admitted callers.</summary>
     public CallerPolicy Policy { get; } = policy;

@@ -10,7 +10,7 @@ namespace RoamingGrpc.Endpoint.Security;
 /// <c>urn:iec63119:&lt;role&gt;:&lt;party id&gt;</c>, e.g. <c>urn:iec63119:cso:DE*ABC</c>. The subject carries the
 /// same facts readably (CN = party id, OU = role) but only the URI is authoritative.
 /// </summary>
-public static class CertificateIdentity
+internal static class CertificateIdentity
 {
     /// <summary>The scheme and namespace prefix of the identity URI.</summary>
     public const string UriPrefix = "urn:iec63119:";

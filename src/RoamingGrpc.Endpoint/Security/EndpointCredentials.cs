@@ -10,7 +10,7 @@ namespace RoamingGrpc.Endpoint.Security;
 /// (<c>ca.pem</c>, one or more anchors), loaded from one directory. When the files change (rotation) the next
 /// TLS handshake uses the new ones; no restart is needed.
 /// </summary>
-public sealed partial class EndpointCredentials : IDisposable
+internal sealed partial class EndpointCredentials : IDisposable
 {
     private readonly string _directory;
     private readonly ILogger<EndpointCredentials> _logger;

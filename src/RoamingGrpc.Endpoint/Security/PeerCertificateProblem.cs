@@ -1,7 +1,7 @@
 namespace RoamingGrpc.Endpoint.Security;
 
 /// <summary>Why a peer certificate was refused.</summary>
-public enum PeerCertificateProblem
+internal enum PeerCertificateProblem
 {
     /// <summary>Nothing: the certificate is acceptable.</summary>
     None = 0,

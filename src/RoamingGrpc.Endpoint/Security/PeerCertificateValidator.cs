@@ -7,7 +7,7 @@ namespace RoamingGrpc.Endpoint.Security;
 /// Validates partner certificates against the roaming CA only (custom root trust, never the system store):
 /// chain, validity period, extended key usage for the direction, revocation list, and the role identity.
 /// </summary>
-public sealed class PeerCertificateValidator(EndpointCredentials credentials, RevocationList revocations, TimeProvider clock)
+internal sealed class PeerCertificateValidator(EndpointCredentials credentials, RevocationList revocations, TimeProvider clock)
 {
     private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1", "Server Authentication");
     private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2", "Client Authentication");

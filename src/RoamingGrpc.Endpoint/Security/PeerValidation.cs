@@ -3,7 +3,7 @@ using RoamingGrpc.Domain.Parties;
 namespace RoamingGrpc.Endpoint.Security;
 
 /// <summary>The outcome of validating a peer certificate: the identity it proves, or why it proves none.</summary>
-public sealed record PeerValidation(PartyIdentity? Identity, PeerCertificateProblem Problem, string Detail)
+internal sealed record PeerValidation(PartyIdentity? Identity, PeerCertificateProblem Problem, string Detail)
 {
     /// <summary>True when the certificate is acceptable.</summary>
     public bool IsValid => Problem == PeerCertificateProblem.None;

@@ -12,7 +12,7 @@ namespace RoamingGrpc.Endpoint.Security;
 /// start (a mistyped path must not silently disable revocation); a file that later disappears, cannot be read
 /// or cannot be parsed keeps the last good list and is logged as an error.
 /// </summary>
-public sealed partial class RevocationList
+internal sealed partial class RevocationList
 {
     private readonly string? _path;
     private readonly ILogger<RevocationList> _logger;

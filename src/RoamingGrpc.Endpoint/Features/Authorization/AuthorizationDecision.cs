@@ -15,7 +15,7 @@ namespace RoamingGrpc.Endpoint.Features.Authorization;
 /// <param name="Token">The CSP's record of the token (online answer or list entry, uid filled in), if any.</param>
 /// <param name="Limits">Limits the CSP set; null = none.</param>
 /// <param name="Info">Messages for the user from the CSP, one per language.</param>
-public sealed record AuthorizationDecision(
+internal sealed record AuthorizationDecision(
     AuthorizationStatus Status,
     AuthorizationMethod Method,
     string ProviderId,

@@ -12,7 +12,7 @@ namespace RoamingGrpc.Endpoint.Features.Authorization;
 /// CSO takes the EMAID from a presented certificate (<see cref="PresentedEmaid"/>: well-formed, within validity) and
 /// the home-CSP checks that the certificate names the EMAID it authorizes (<see cref="Emaid"/>).
 /// </summary>
-public static class ContractCertificate
+internal static class ContractCertificate
 {
     private const string CommonNameOid = "2.5.4.3";
 

@@ -26,7 +26,7 @@ namespace RoamingGrpc.Endpoint.Features.Authorization;
 /// decision taken from its list: ALLOWED for a valid, unexpired token whitelisted ALWAYS, ALLOWED or ALLOWED_OFFLINE;
 /// BLOCKED, EXPIRED; NOT_ALLOWED for NEVER or a token not in the list.
 /// </summary>
-public sealed partial class TokenAuthorizer(
+internal sealed partial class TokenAuthorizer(
     PartnerDirectory directory,
     PartnerChannelFactory channels,
     IPartnerTokenLists lists,

@@ -14,7 +14,7 @@ namespace RoamingGrpc.Endpoint.Features.ChargePlans;
 /// FAILED_PRECONDITION / NOT_CHARGE_PLAN_CAPABLE without the capability, INVALID_ARGUMENT / INVALID_FIELD naming the
 /// limit that exceeds what the connector delivers), and pushed plans (<see cref="Pushed"/>).
 /// </summary>
-public static class ChargePlanValidator
+internal static class ChargePlanValidator
 {
     /// <summary>Most periods in one schedule.</summary>
     public const int MaxPeriods = 1000;

@@ -18,7 +18,7 @@ namespace RoamingGrpc.Endpoint.Features.Navigation;
 /// without a round trip. Scans every partner CSO's sites in memory: fine for the thousands of EVSEs of a regional
 /// network; a national one wants a spatial index (noted as a gap).
 /// </summary>
-public sealed class EvseFinder(PartnerDirectory partners, IReceivedRecords received, IPartnerStatusStore statuses, EndpointSettings endpoint, TimeProvider clock)
+internal sealed class EvseFinder(PartnerDirectory partners, IReceivedRecords received, IPartnerStatusStore statuses, EndpointSettings endpoint, TimeProvider clock)
 {
     private const double EarthRadiusMeters = 6_371_000;
     private const uint DefaultRadius = 5_000;

@@ -3,7 +3,7 @@ using RoamingGrpc.Domain.Parties;
 namespace RoamingGrpc.Endpoint.Features.Partners;
 
 /// <summary>Performs UC1-1 handshakes with partners, as a client.</summary>
-public interface IPartnerHandshaker
+internal interface IPartnerHandshaker
 {
     /// <summary>Queues a handshake with <paramref name="partner"/>, retried with backoff while it is unreachable.</summary>
     void Request(PartyIdentity partner);

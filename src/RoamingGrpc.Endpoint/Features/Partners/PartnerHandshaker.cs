@@ -21,7 +21,7 @@ namespace RoamingGrpc.Endpoint.Features.Partners;
 /// at start, with a partner whose URL was just learnt from its own handshake, and on demand. While a partner is
 /// unreachable the handshake is retried with exponential backoff and jitter; a refusal is logged and not retried.
 /// </summary>
-public sealed partial class PartnerHandshaker(
+internal sealed partial class PartnerHandshaker(
     PartnerDirectory directory,
     IPartnerRepository repository,
     PartnerChannelFactory channels,

@@ -8,7 +8,7 @@ namespace RoamingGrpc.Endpoint.Features.Platform;
 /// before it is implemented stays off this list; its RPCs answer UNIMPLEMENTED (reason USE_CASE_NOT_LIVE, see
 /// ErrorInterceptor). Handshakes advertise exactly this list.
 /// </summary>
-public static class LiveUseCases
+internal static class LiveUseCases
 {
     /// <summary>The contract version string advertised for each live use case.</summary>
     public const string ContractVersion = "v1";

@@ -8,7 +8,7 @@ using RoamingGrpc.Endpoint.Mapping;
 namespace RoamingGrpc.Endpoint.Features.Platform;
 
 /// <summary>How this endpoint describes itself to partners in UC1-1: party, role, URL, live use cases.</summary>
-public sealed class PlatformDescription(EndpointSettings settings, IServer server)
+internal sealed class PlatformDescription(EndpointSettings settings, IServer server)
 {
     /// <summary>The URL partners reach this endpoint by (configured, or derived from the listening address).</summary>
     public Uri EndpointUrl => settings.PublicUrl ?? DerivedUrl();

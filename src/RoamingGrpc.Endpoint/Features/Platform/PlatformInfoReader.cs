@@ -11,7 +11,7 @@ namespace RoamingGrpc.Endpoint.Features.Platform;
 /// Reads a <see cref="PlatformInfo"/> stated by a partner (in its handshake request or answer) into domain
 /// details, failing with INVALID_ARGUMENT naming the first bad field.
 /// </summary>
-public static class PlatformInfoReader
+internal static class PlatformInfoReader
 {
     /// <summary>Longest accepted display name.</summary>
     public const int MaxDisplayNameLength = 100;

@@ -21,7 +21,7 @@ namespace RoamingGrpc.Endpoint.Features.Statuses;
 /// cursor (no gap, no event applied twice); a stale cursor (OUT_OF_RANGE) resyncs by pulling ListEvseStatuses,
 /// then resubscribes after the pulled sequence.
 /// </summary>
-public sealed partial class StatusSubscriber(
+internal sealed partial class StatusSubscriber(
     PartnerDirectory directory,
     PartnerChannelFactory channels,
     IPartnerStatusStore store,

@@ -6,7 +6,7 @@ using RoamingGrpc.Endpoint.Errors;
 namespace RoamingGrpc.Endpoint.Features.Statuses;
 
 /// <summary>Checks reported EVSE status changes (UC1-3) and maps them between contract and storage.</summary>
-public static class StatusValidator
+internal static class StatusValidator
 {
     /// <summary>The change in canonical form: EVSE id of <paramref name="owner"/>, status number, change time (unix ms).</summary>
     public static (string EvseId, long Status, long ChangeTime) Change(EvseStatusEvent? change, string field, PartyIdentity owner)

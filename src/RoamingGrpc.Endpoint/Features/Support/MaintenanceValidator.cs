@@ -9,7 +9,7 @@ using RoamingGrpc.Endpoint.Requests;
 namespace RoamingGrpc.Endpoint.Features.Support;
 
 /// <summary>Checks maintenance notices (UC5-1) as a back office publishes them; every failure names the field.</summary>
-public static class MaintenanceValidator
+internal static class MaintenanceValidator
 {
     /// <summary>Most sites one notice names.</summary>
     public const int MaxSites = 100;

@@ -12,7 +12,7 @@ namespace RoamingGrpc.Endpoint.Features.Tariffs;
 /// Checks a tariff (UC2-1) and returns it in canonical form: identifiers normalized, output-only fields cleared.
 /// The first problem fails with INVALID_ARGUMENT naming the field (<c>tariff.elements[1].price_components[0].price</c>).
 /// </summary>
-public static class TariffValidator
+internal static class TariffValidator
 {
     /// <summary>A tariff id: 1 to 36 printable ASCII characters without spaces.</summary>
     public static string TariffId(string? value, string field) => SiteValidator.SiteId(value, field);

@@ -4,7 +4,7 @@ using RoamingGrpc.Endpoint.Errors;
 namespace RoamingGrpc.Endpoint.Features.Tokens;
 
 /// <summary>Checks a token reference in a request and brings it to canonical form (the rules of <see cref="TokenValidator"/>).</summary>
-public static class TokenRefValidator
+internal static class TokenRefValidator
 {
     /// <summary>
     /// The token in canonical form. <paramref name="provider"/>, when given, is the only provider the token may name

@@ -14,7 +14,7 @@ namespace RoamingGrpc.Endpoint.Features.Tokens;
 /// is upper-case hex without separators, an EMAID uid the canonical contract id, any other uid a local identifier
 /// kept as given. The first problem fails with INVALID_ARGUMENT naming the field.
 /// </summary>
-public static class TokenValidator
+internal static class TokenValidator
 {
     /// <summary>Longest visual number, issuer, group id or app/ad hoc uid.</summary>
     public const int MaxTextLength = 64;
