@@ -156,7 +156,11 @@ public static class RoamingEndpointHost
         });
         services.AddSingleton<PartnerDirectory>();
         services.AddSingleton<PeerCertificateValidator>();
-        services.AddSingleton<PartnerChannelFactory>();
+        services.AddSingleton(provider => new PartnerChannelFactory(
+            provider.GetRequiredService<EndpointCredentials>(),
+            provider.GetRequiredService<PeerCertificateValidator>(),
+            provider.GetRequiredService<IOptions<LimitsOptions>>(),
+            provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PlatformDescription>();
         services.AddSingleton<CallerAuthorizer>();
         services.AddSingleton<IdempotentWriter>();
