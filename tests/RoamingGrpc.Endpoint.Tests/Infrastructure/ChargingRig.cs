@@ -68,12 +68,17 @@ public sealed class ChargingRig : IAsyncDisposable
 
     /// <summary>
     /// Starts the three endpoints, waits until all are registered, and publishes the site, tariff and statuses.
-    /// <paramref name="csoServices"/> may replace services of the CSO (e.g. its clock or its reservation clock).
+    /// <paramref name="csoServices"/> may replace services of the CSO (e.g. its clock); <paramref name="cspSettings"/> are
+    /// settings of the CSP DE-8EO.
     /// </summary>
-    public static async Task<ChargingRig> StartAsync(ITestOutputHelper output, IReadOnlyDictionary<string, string?>? csoSettings = null, Action<IServiceCollection>? csoServices = null)
+    public static async Task<ChargingRig> StartAsync(
+        ITestOutputHelper output,
+        IReadOnlyDictionary<string, string?>? csoSettings = null,
+        Action<IServiceCollection>? csoServices = null,
+        IReadOnlyDictionary<string, string?>? cspSettings = null)
     {
         var endpoints = TwoEndpoints.Prepare(output);
-        await endpoints.StartCspAsync();
+        await endpoints.StartCspAsync(extra: cspSettings);
         var otherCertificates = endpoints.Pki.Issue("other-csp", PartyRole.Csp, OtherCsp.PartyId);
         var other = await RunningEndpoint.StartAsync(output, OtherCsp, otherCertificates, Path.Combine(endpoints.Root, "other.db"), [(TwoEndpoints.CsoIdentity, null)]);
         await endpoints.StartCsoAsync(endpoints.Csp.Url, csoSettings, [(OtherCsp, other.Url)], services: csoServices);
