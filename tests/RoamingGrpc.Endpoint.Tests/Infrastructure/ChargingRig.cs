@@ -113,10 +113,21 @@ public sealed class ChargingRig : IAsyncDisposable
         _earlierErrors.AddRange(Endpoints.Csp.Log.Errors);
     }
 
-    /// <summary>Starts the CSP again on its database and port, and waits until the CSO has it registered again.</summary>
-    public async Task StartCspAgainAsync()
+    /// <summary>
+    /// Starts the CSP again on its database and port, and waits until the CSO has it registered again. A CSP that lost
+    /// its database no longer knows the CSO's URL: <paramref name="csoHandshakesAgain"/> has the CSO's operator run the
+    /// handshake from its back office (PartnerBackofficeService.RunHandshake), as after a partner's data loss.
+    /// </summary>
+    public async Task StartCspAgainAsync(bool csoHandshakesAgain = false)
     {
         await Endpoints.StartCspAsync($"127.0.0.1:{_cspPort}");
+        if (csoHandshakesAgain)
+        {
+            var partners = new PartnerBackofficeService.PartnerBackofficeServiceClient(Endpoints.Channel(
+                Path.Combine(Endpoints.Root, "cso-backoffice"), PartyIdentity.Create(PartyRole.Backoffice, "DE*ABC"), Endpoints.Cso));
+            await partners.RunHandshakeAsync(new RunHandshakeRequest { RequestId = Guid.NewGuid().ToString(), PartyId = TwoEndpoints.CspIdentity.PartyId }, deadline: Soon());
+        }
+
         var directory = Endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();
         await TwoEndpoints.WaitUntilAsync(() => directory.IsRegistered(TwoEndpoints.CsoIdentity), Deadline, "the restarted CSP registered with the CSO");
     }
