@@ -12,27 +12,27 @@ public sealed class BackupCommandTests(ITestOutputHelper output)
     [Fact]
     public async Task Backup_WhileEndpointServesAndWrites_CompleteConsistentCopy()
     {
-        await using var rig = await ChargingRig.StartAsync(output);
-        var started = await rig.Charging.StartSessionAsync(new StartSessionRequest { RequestId = "b", EvseId = ChargingRig.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } }, deadline: ChargingRig.Soon());
-        var backup = Path.Combine(rig.Endpoints.Root, "cso-backup.db");
+        await using var network = await ChargingNetwork.StartAsync(output);
+        var started = await network.Charging.StartSessionAsync(new StartSessionRequest { RequestId = "b", EvseId = ChargingNetwork.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } }, deadline: ChargingNetwork.Soon());
+        var backup = Path.Combine(network.Endpoints.Root, "cso-backup.db");
         using var writing = new CancellationTokenSource();
         var writer = Task.Run(async () =>
         {
             // The station keeps reporting while the backup runs.
             for (var i = 0; !writing.IsCancellationRequested; i++)
             {
-                await rig.Station.ReportEvseStatusAsync(
+                await network.Station.ReportEvseStatusAsync(
                     new ReportEvseStatusRequest
                     {
                         RequestId = $"s{i}",
-                        Statuses = { new EvseStatusEvent { EvseId = ChargingRig.SecondEvseId, Status = i % 2 == 0 ? EvseStatus.Blocked : EvseStatus.Available, ChangeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) } },
+                        Statuses = { new EvseStatusEvent { EvseId = ChargingNetwork.SecondEvseId, Status = i % 2 == 0 ? EvseStatus.Blocked : EvseStatus.Available, ChangeTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) } },
                     },
-                    deadline: ChargingRig.Soon());
+                    deadline: ChargingNetwork.Soon());
             }
         });
 
-        var (code, text) = await RunAsync("backup", "--db", rig.Endpoints.Cso.Database, "--out", backup);
-        var again = await RunAsync("backup", "--db", rig.Endpoints.Cso.Database, "--out", backup);
+        var (code, text) = await RunAsync("backup", "--db", network.Endpoints.Cso.Database, "--out", backup);
+        var again = await RunAsync("backup", "--db", network.Endpoints.Cso.Database, "--out", backup);
         await writing.CancelAsync();
         await writer;
 

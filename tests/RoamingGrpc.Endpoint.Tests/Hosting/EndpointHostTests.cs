@@ -11,7 +11,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Features.Partners;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
-using RoamingGrpc.Endpoint.Tests.Platform;
+using RoamingGrpc.Endpoint.Tests.Features.Platform;
 
 namespace RoamingGrpc.Endpoint.Tests.Hosting;
 

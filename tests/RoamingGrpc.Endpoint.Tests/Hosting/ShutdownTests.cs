@@ -20,17 +20,17 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         // A failed push waits two minutes before the relay tries again.
         await endpoints.StartCsoAsync(endpoints.Csp.Url, new Dictionary<string, string?> { ["Roaming:Handshake:InitialBackoff"] = "00:02:00", ["Roaming:Handshake:MaxBackoff"] = "00:05:00" });
         var csoDirectory = endpoints.Cso.Services.GetRequiredService<PartnerDirectory>();
-        await TwoEndpoints.WaitUntilAsync(() => csoDirectory.IsRegistered(TwoEndpoints.CspIdentity), ChargingRig.Deadline, "the CSP registered with the CSO");
+        await TwoEndpoints.WaitUntilAsync(() => csoDirectory.IsRegistered(TwoEndpoints.CspIdentity), ChargingNetwork.Deadline, "the CSP registered with the CSO");
         var port = endpoints.Csp.Url.Port;
         await endpoints.Csp.DisposeAsync();
         var errors = endpoints.Csp.Log.Errors.ToList();
 
         var backoffice = new CsoBackofficeService.CsoBackofficeServiceClient(endpoints.Channel(
             endpoints.Pki.Issue("cso-backoffice", PartyRole.Backoffice, "DE*ABC"), PartyIdentity.Create(PartyRole.Backoffice, "DE*ABC"), endpoints.Cso));
-        await backoffice.UpsertSiteAsync(new UpsertSiteRequest { RequestId = "s", Site = TestSites.Create("S1") }, deadline: ChargingRig.Soon());
+        await backoffice.UpsertSiteAsync(new UpsertSiteRequest { RequestId = "s", Site = TestSites.Create("S1") }, deadline: ChargingNetwork.Soon());
         await TwoEndpoints.WaitUntilAsync(
             () => endpoints.Cso.Log.Lines.Any(line => line.Contains("Push to csp:DE-8EO failed", StringComparison.Ordinal)),
-            ChargingRig.Deadline,
+            ChargingNetwork.Deadline,
             "the CSO's push failed and is backing off");
 
         // The CSP comes back on its port but cannot reach the CSO (wrong URL for it): nothing wakes the CSO's relay

@@ -14,14 +14,14 @@ public sealed class MetricsTests(ITestOutputHelper output)
     [Fact]
     public async Task Metrics_AfterTraffic_CallsStreamsAuthorizationAndOutboxExposed()
     {
-        await using var rig = await ChargingRig.StartAsync(output, new Dictionary<string, string?> { ["Roaming:Metrics:Listen"] = "127.0.0.1:0" });
-        await rig.Charging.StartSessionAsync(new StartSessionRequest { RequestId = "m", EvseId = ChargingRig.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } }, deadline: ChargingRig.Soon());
-        var refused = await rig.Station.PresentTokenAsync(
-            new PresentTokenRequest { RequestId = "p", EvseId = ChargingRig.SecondEvseId, IdentificationMethod = IdentificationMethod.Rfid, Token = new TokenRef { Uid = "0A0B0C0D", Type = TokenType.Rfid } },
-            deadline: ChargingRig.Soon());
-        var metricsUrl = rig.Endpoints.Cso.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+        await using var network = await ChargingNetwork.StartAsync(output, new Dictionary<string, string?> { ["Roaming:Metrics:Listen"] = "127.0.0.1:0" });
+        await network.Charging.StartSessionAsync(new StartSessionRequest { RequestId = "m", EvseId = ChargingNetwork.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } }, deadline: ChargingNetwork.Soon());
+        var refused = await network.Station.PresentTokenAsync(
+            new PresentTokenRequest { RequestId = "p", EvseId = ChargingNetwork.SecondEvseId, IdentificationMethod = IdentificationMethod.Rfid, Token = new TokenRef { Uid = "0A0B0C0D", Type = TokenType.Rfid } },
+            deadline: ChargingNetwork.Soon());
+        var metricsUrl = network.Endpoints.Cso.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
             .Single(address => address.StartsWith("http://", StringComparison.Ordinal));
-        using var http = new HttpClient { BaseAddress = new Uri(metricsUrl), Timeout = ChargingRig.Deadline };
+        using var http = new HttpClient { BaseAddress = new Uri(metricsUrl), Timeout = ChargingNetwork.Deadline };
 
         string text = string.Empty;
         await TwoEndpoints.WaitUntilAsync(
@@ -40,7 +40,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
                 return text.Contains("StartSession", StringComparison.Ordinal) && text.Contains("roaming_outbox_depth", StringComparison.Ordinal)
                     && System.Text.RegularExpressions.Regex.IsMatch(text, "roaming_streams_open\\{[^}]*rpc=\"WatchEvseStatus\"[^}]*\\} 2");
             },
-            ChargingRig.Deadline,
+            ChargingNetwork.Deadline,
             "the metrics show the traffic");
         output.WriteLine(text);
         var other = await http.GetAsync(new Uri("/roaminggrpc.roaming.v1.PlatformService/GetPlatformInfo", UriKind.Relative));
@@ -66,7 +66,7 @@ public sealed class MetricsTests(ITestOutputHelper output)
             BaseAddress = new Uri(metricsUrl),
             DefaultRequestVersion = HttpVersion.Version11,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = ChargingRig.Deadline,
+            Timeout = ChargingNetwork.Deadline,
         };
 
         using var scrape = await http.GetAsync(new Uri("/metrics", UriKind.Relative));

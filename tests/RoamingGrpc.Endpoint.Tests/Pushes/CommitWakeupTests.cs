@@ -4,9 +4,10 @@ using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Endpoint.Pushes;
+using RoamingGrpc.Endpoint.Tests.Features.ChargePlans;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
-using RoamingGrpc.Endpoint.Tests.Support;
-using RoamingGrpc.Endpoint.Tests.Tokens;
+using RoamingGrpc.Endpoint.Tests.Features.Support;
+using RoamingGrpc.Endpoint.Tests.Features.Tokens;
 
 namespace RoamingGrpc.Endpoint.Tests.Pushes;
 
@@ -32,41 +33,41 @@ public sealed class CommitWakeupTests(ITestOutputHelper output)
     [Fact]
     public async Task EveryPushedKindAndStream_PollsAnHourApart_DeliveredWhenTheCommitWakesThem()
     {
-        await using var rig = await ChargingRig.StartAsync(output, HourlyPolls, cspSettings: HourlyPolls);
-        var csp = rig.Endpoints.Csp;
-        await ChargingRig.ReceivedAsync(csp, PushKinds.Site.Name, Site.Parser, sites => sites.Count == 1);
+        await using var network = await ChargingNetwork.StartAsync(output, HourlyPolls, cspSettings: HourlyPolls);
+        var csp = network.Endpoints.Csp;
+        await ChargingNetwork.ReceivedAsync(csp, PushKinds.Site.Name, Site.Parser, sites => sites.Count == 1);
         var site = TestSites.Create("WAKE");
         site.Evses[0].Capabilities.Add(EvseCapability.ChargingProfileCapable);
         site.Evses[1].Capabilities.Add(EvseCapability.Reservable);
         foreach (var connector in site.Evses.SelectMany(evse => evse.Connectors))
         {
-            connector.TariffIds.Add(ChargingRig.TariffId);
+            connector.TariffIds.Add(ChargingNetwork.TariffId);
         }
 
         await MeasureAsync(
             "site (UpsertSite -> PushSiteUpdates)",
-            () => rig.Station.UpsertSiteAsync(new UpsertSiteRequest { RequestId = "wake-site", Site = site }, deadline: ChargingRig.Soon()).ResponseAsync,
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.Site.Name, Site.Parser, sites => sites.Any(held => held.SiteId == "WAKE")));
-        var tariff = ChargingRig.Tariff();
+            () => network.Station.UpsertSiteAsync(new UpsertSiteRequest { RequestId = "wake-site", Site = site }, deadline: ChargingNetwork.Soon()).ResponseAsync,
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.Site.Name, Site.Parser, sites => sites.Any(held => held.SiteId == "WAKE")));
+        var tariff = ChargingNetwork.Tariff();
         tariff.TariffId = "T-WAKE";
         await MeasureAsync(
             "tariff (UpsertTariff -> PushTariffUpdates)",
-            () => rig.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "wake-tariff", Tariff = tariff }, deadline: ChargingRig.Soon()).ResponseAsync,
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.Tariff.Name, Tariff.Parser, tariffs => tariffs.Any(held => held.TariffId == "T-WAKE")));
+            () => network.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "wake-tariff", Tariff = tariff }, deadline: ChargingNetwork.Soon()).ResponseAsync,
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.Tariff.Name, Tariff.Parser, tariffs => tariffs.Any(held => held.TariffId == "T-WAKE")));
         await MeasureAsync(
             "EVSE status (ReportEvseStatus -> WatchEvseStatus -> the CSP's store)",
-            () => rig.Station.ReportEvseStatusAsync(
+            () => network.Station.ReportEvseStatusAsync(
                 new ReportEvseStatusRequest
                 {
                     RequestId = "wake-status",
                     Statuses =
                     {
-                        new EvseStatusEvent { EvseId = ChargingRig.EvseId, Status = EvseStatus.Blocked, ChangeTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
+                        new EvseStatusEvent { EvseId = ChargingNetwork.EvseId, Status = EvseStatus.Blocked, ChangeTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
                     },
                 },
-                deadline: ChargingRig.Soon()).ResponseAsync,
-            () => SupportKit.CspSeesAsync(rig, EvseStatus.Blocked, EvseStatus.Available));
-        await rig.Station.ReportEvseStatusAsync(
+                deadline: ChargingNetwork.Soon()).ResponseAsync,
+            () => SupportCalls.CspSeesAsync(network, EvseStatus.Blocked, EvseStatus.Available));
+        await network.Station.ReportEvseStatusAsync(
             new ReportEvseStatusRequest
             {
                 RequestId = "wake-available",
@@ -76,11 +77,11 @@ public sealed class CommitWakeupTests(ITestOutputHelper output)
                     new EvseStatusEvent { EvseId = ReservableEvseId, Status = EvseStatus.Available, ChangeTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
                 },
             },
-            deadline: ChargingRig.Soon());
+            deadline: ChargingNetwork.Soon());
 
         // Streams opened before the commits they must deliver.
-        using var stationCommands = rig.Station.WatchStationCommands(new WatchStationCommandsRequest(), deadline: ChargingRig.Soon());
-        using var chargingInfo = rig.Charging.WatchChargingInfo(deadline: ChargingRig.Soon());
+        using var stationCommands = network.Station.WatchStationCommands(new WatchStationCommandsRequest(), deadline: ChargingNetwork.Soon());
+        using var chargingInfo = network.Charging.WatchChargingInfo(deadline: ChargingNetwork.Soon());
         await chargingInfo.RequestStream.WriteAsync(new WatchChargingInfoRequest { Start = new WatchChargingInfoStart() });
         Assert.True(await chargingInfo.ResponseStream.MoveNext(CancellationToken.None));
         Assert.NotNull(chargingInfo.ResponseStream.Current.Opened);
@@ -88,9 +89,9 @@ public sealed class CommitWakeupTests(ITestOutputHelper output)
         StartSessionResponse? started = null;
         await MeasureAsync(
             "station command (StartSession -> WatchStationCommands)",
-            async () => started = await rig.Charging.StartSessionAsync(
+            async () => started = await network.Charging.StartSessionAsync(
                 new StartSessionRequest { RequestId = "wake-start", EvseId = PlanEvseId, Token = new TokenRef { Uid = "wake-user", Type = TokenType.AppUser } },
-                deadline: ChargingRig.Soon()),
+                deadline: ChargingNetwork.Soon()),
             async () => Assert.Equal(started!.CommandId, (await NextAsync(stationCommands.ResponseStream)).Command.CommandId));
         var sessionId = started!.Session.SessionId;
         await MeasureAsync(
@@ -100,34 +101,34 @@ public sealed class CommitWakeupTests(ITestOutputHelper output)
         await MeasureAsync(
             "session (StartSession -> PushSessionUpdates)",
             () => Task.CompletedTask,
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.Session.Name, Session.Parser, sessions => sessions.Any(held => held.SessionId == sessionId)));
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.Session.Name, Session.Parser, sessions => sessions.Any(held => held.SessionId == sessionId)));
         var start = DateTimeOffset.UtcNow.AddMinutes(-1);
         await MeasureAsync(
             "command result (ReportSessionEvent STARTED -> PushCommandResults)",
-            () => rig.EventAsync(sessionId, SessionEventType.Started, start, 0, started.CommandId),
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.CommandResult.Name, CommandResult.Parser, results => results.Any(held => held.CommandId == started.CommandId)));
+            () => network.EventAsync(sessionId, SessionEventType.Started, start, 0, started.CommandId),
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.CommandResult.Name, CommandResult.Parser, results => results.Any(held => held.CommandId == started.CommandId)));
         await MeasureAsync(
             "charge plan (OverrideChargePlan -> PushChargePlanUpdates)",
-            () => rig.Station.OverrideChargePlanAsync(
+            () => network.Station.OverrideChargePlanAsync(
                 new OverrideChargePlanRequest
                 {
                     RequestId = "wake-plan",
                     SessionId = sessionId,
                     Reason = ChargePlanUpdateReason.GridConstraint,
-                    Spec = ChargePlans.PlanKit.Watts((0, 30_000)),
+                    Spec = ChargePlanNetwork.Watts((0, 30_000)),
                 },
-                deadline: ChargingRig.Soon()).ResponseAsync,
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, plans => plans.Any(held => held.SessionId == sessionId)));
+                deadline: ChargingNetwork.Soon()).ResponseAsync,
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.ChargePlan.Name, ChargePlan.Parser, plans => plans.Any(held => held.SessionId == sessionId)));
         await MeasureAsync(
             "reservation (CreateReservation -> PushReservationUpdates)",
-            () => new ReservationService.ReservationServiceClient(rig.Endpoints.Channel(rig.Endpoints.CspCertificates, TwoEndpoints.CspIdentity, rig.Endpoints.Cso))
+            () => new ReservationService.ReservationServiceClient(network.Endpoints.Channel(network.Endpoints.CspCertificates, TwoEndpoints.CspIdentity, network.Endpoints.Cso))
                 .CreateReservationAsync(
                     new CreateReservationRequest { RequestId = "wake-reserve", EvseId = ReservableEvseId, Token = new TokenRef { Uid = "wake-user", Type = TokenType.AppUser }, ExpiryTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMinutes(20)) },
-                    deadline: ChargingRig.Soon()).ResponseAsync,
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.Reservation.Name, Reservation.Parser, reservations => reservations.Count == 1));
+                    deadline: ChargingNetwork.Soon()).ResponseAsync,
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.Reservation.Name, Reservation.Parser, reservations => reservations.Count == 1));
         await MeasureAsync(
             "maintenance notice (PublishMaintenanceNotice -> PushMaintenanceNotices)",
-            () => rig.Station.PublishMaintenanceNoticeAsync(
+            () => network.Station.PublishMaintenanceNoticeAsync(
                 new PublishMaintenanceNoticeRequest
                 {
                     RequestId = "wake-notice",
@@ -135,20 +136,20 @@ public sealed class CommitWakeupTests(ITestOutputHelper output)
                     {
                         Kind = MaintenanceKind.Planned,
                         Reason = MaintenanceReason.Upgrade,
-                        EvseIds = { ChargingRig.SecondEvseId },
+                        EvseIds = { ChargingNetwork.SecondEvseId },
                         StartTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddDays(1)),
                     },
                 },
-                deadline: ChargingRig.Soon()).ResponseAsync,
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, notices => notices.Count == 1));
+                deadline: ChargingNetwork.Soon()).ResponseAsync,
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.MaintenanceNotice.Name, MaintenanceNotice.Parser, notices => notices.Count == 1));
         await MeasureAsync(
             "SDR (ReportSessionEvent STOPPED -> PushSdrs)",
-            () => rig.EventAsync(sessionId, SessionEventType.Stopped, DateTimeOffset.UtcNow, 5, stopReason: StopReason.Local),
-            () => ChargingRig.ReceivedAsync(csp, PushKinds.Sdr.Name, Sdr.Parser, sdrs => sdrs.Any(held => held.SessionId == sessionId)));
+            () => network.EventAsync(sessionId, SessionEventType.Stopped, DateTimeOffset.UtcNow, 5, stopReason: StopReason.Local),
+            () => ChargingNetwork.ReceivedAsync(csp, PushKinds.Sdr.Name, Sdr.Parser, sdrs => sdrs.Any(held => held.SessionId == sessionId)));
         await MeasureAsync(
             "token list (IssueToken at the CSP -> PushTokenUpdates to the CSO)",
-            () => TokenKit.IssueAsync(rig.Endpoints, TokenKit.Rfid("04A1B2C3D4")),
-            () => TokenKit.WaitForCsoListAsync(rig.Endpoints, tokens => tokens.Any(token => token.Uid == "04A1B2C3D4"), "it holds the new card"));
+            () => TokenCalls.IssueAsync(network.Endpoints, TokenCalls.Rfid("04A1B2C3D4")),
+            () => TokenCalls.WaitForCsoListAsync(network.Endpoints, tokens => tokens.Any(token => token.Uid == "04A1B2C3D4"), "it holds the new card"));
 
         foreach (var (what, latency) in _latencies)
         {

@@ -9,7 +9,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
-using RoamingGrpc.Endpoint.Tests.Platform;
+using RoamingGrpc.Endpoint.Tests.Features.Platform;
 
 namespace RoamingGrpc.Endpoint.Tests.Security;
 
