@@ -1,8 +1,10 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Pushes;
+using RoamingGrpc.Endpoint.Tests.Charging;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Platform;
@@ -51,6 +53,33 @@ public sealed class TariffTests(ITestOutputHelper output)
         Assert.Equal(["T-GEN"], pulled.Tariffs.Select(tariff => tariff.TariffId));
         Assert.Equal(StatusCode.NotFound, foreign.StatusCode);
         Assert.Equal("UNKNOWN_TARIFF", HandshakeTests.ReasonOf(foreign));
+    }
+
+    [Fact]
+    public async Task ListTariffs_FullListingAndDelta_ByIdAndByChangeOrderNotUpdateTime()
+    {
+        // The CSO's clock is fake, so that update times are chosen (see Charging.ListingOrderTests); one tariff per page.
+        var clock = new FakeTimeProvider(ListingOrderTests.WholeSecond(DateTimeOffset.UtcNow));
+        await using var rig = await ChargingRig.StartAsync(output, csoServices: services => services.AddSingleton<TimeProvider>(clock));
+        var tariffs = new TariffService.TariffServiceClient(rig.Endpoints.Channel(rig.Endpoints.CspCertificates, TwoEndpoints.CspIdentity, rig.Endpoints.Cso));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await rig.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "z", Tariff = TestTariffs.Create("T-Z") }, deadline: Soon());
+        // T-B is published last: by update time it would come last.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await rig.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "b", Tariff = TestTariffs.Create("T-B") }, deadline: Soon());
+        var full = await TariffsAsync(tariffs, updatedSince: null);
+
+        // Both change at one instant, T-Z first: by (update_time, tariff_id) it would come last.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var since = clock.GetUtcNow();
+        var cheaper = TestTariffs.Create("T-Z");
+        cheaper.Elements[0].PriceComponents[0].Price.Amount = "0.29";
+        await rig.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "z2", Tariff = cheaper }, deadline: Soon());
+        await rig.Station.RemoveTariffAsync(new RemoveTariffRequest { RequestId = "rb", TariffId = "T-B" }, deadline: Soon());
+        var delta = await TariffsAsync(tariffs, since);
+
+        Assert.Equal([(ChargingRig.TariffId, false), ("T-B", false), ("T-Z", false)], full.Select(tariff => (tariff.TariffId, tariff.Removed)));
+        Assert.Equal([("T-Z", false, 2UL), ("T-B", true, 2UL)], delta.Select(tariff => (tariff.TariffId, tariff.Removed, tariff.Version)));
     }
 
     [Fact]
@@ -111,6 +140,19 @@ public sealed class TariffTests(ITestOutputHelper output)
     }
 
     private static DateTime Soon() => DateTime.UtcNow.Add(Deadline);
+
+    private static Task<List<Tariff>> TariffsAsync(TariffService.TariffServiceClient tariffs, DateTimeOffset? updatedSince) =>
+        ListingOrderTests.AllPagesAsync(async token =>
+        {
+            var request = new ListTariffsRequest { PageSize = 1, PageToken = token };
+            if (updatedSince is { } since)
+            {
+                request.UpdatedSince = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(since);
+            }
+
+            var response = await tariffs.ListTariffsAsync(request, deadline: Soon());
+            return (response.Tariffs.AsEnumerable(), response.NextPageToken);
+        });
 
     private static CsoBackofficeService.CsoBackofficeServiceClient Backoffice(TwoEndpoints endpoints) =>
         new(endpoints.Channel(
