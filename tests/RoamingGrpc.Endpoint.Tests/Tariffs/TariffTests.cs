@@ -83,6 +83,49 @@ public sealed class TariffTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TariffWithoutStartTime_SessionStartedBeforeItWasPublished_PricedByIt()
+    {
+        // tariffs.proto: no start_time is no lower bound. The connectors list T-SOON (valid from a minute after the
+        // session started) before T-LATE (no start_time, published hours after the session started).
+        await using var rig = await ChargingRig.StartAsync(output);
+        var t0 = ChargingRig.SessionStart();
+        var soon = TestTariffs.Create("T-SOON");
+        soon.StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t0.AddMinutes(1));
+        await rig.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "soon", Tariff = soon }, deadline: Soon());
+        var late = (await rig.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "late", Tariff = TestTariffs.Create("T-LATE") }, deadline: Soon())).Tariff;
+        var site = TestSites.Create(ChargingRig.SiteId);
+        foreach (var connector in site.Evses.SelectMany(evse => evse.Connectors))
+        {
+            connector.TariffIds.Add(["T-SOON", "T-LATE"]);
+        }
+
+        await rig.Station.UpsertSiteAsync(new UpsertSiteRequest { RequestId = "site-2", Site = site }, deadline: Soon());
+
+        var started = await rig.Charging.StartSessionAsync(
+            new StartSessionRequest { RequestId = "start", EvseId = ChargingRig.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } },
+            deadline: Soon());
+        await rig.EventAsync(started.Session.SessionId, SessionEventType.Started, t0, 0, started.CommandId);
+        await rig.MeterAsync(started.Session.SessionId, t0.AddMinutes(20), 5, 22);
+        await rig.EventAsync(started.Session.SessionId, SessionEventType.Stopped, t0.AddMinutes(30), 5, stopReason: StopReason.EvDisconnected);
+        var sdr = (await rig.Sdrs.ListSdrsAsync(new ListSdrsRequest(), deadline: Soon())).Sdrs.Single();
+        var estimates = new TariffService.TariffServiceClient(rig.Endpoints.Channel(rig.Endpoints.CspCertificates, TwoEndpoints.CspIdentity, rig.Endpoints.Cso));
+        EstimateCostRequest Estimate(DateTimeOffset start) => new()
+        {
+            EvseId = ChargingRig.EvseId,
+            StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start),
+            EnergyKwh = 5,
+            ChargingDuration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(20)),
+        };
+        var atSessionStart = await estimates.EstimateCostAsync(Estimate(t0), deadline: Soon());
+        var afterSoonStarts = await estimates.EstimateCostAsync(Estimate(t0.AddMinutes(2)), deadline: Soon());
+
+        Assert.True(late.UpdateTime.ToDateTimeOffset() > t0.AddHours(2), "T-LATE was published long after the session started");
+        Assert.Equal(["T-LATE"], sdr.Tariffs.Select(tariff => tariff.TariffId));
+        Assert.Equal(["T-LATE"], atSessionStart.TariffIds);
+        Assert.Equal(["T-SOON"], afterSoonStarts.TariffIds);
+    }
+
+    [Fact]
     public async Task UpsertTariff_BadInput_ExactStatusAndNothingWritten()
     {
         await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
