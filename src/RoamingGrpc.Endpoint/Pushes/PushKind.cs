@@ -58,7 +58,7 @@ internal sealed class PushKind<TRecord, TRequest, TResponse> : PushKind
     private static readonly FieldDescriptor UpdateRecord = Field(UpdateType, 2, null);
 
     private readonly Func<TRecord, PushedRecord> _header;
-    private readonly Action<TRecord, PushContext> _check;
+    private readonly Func<TRecord, PushContext, TRecord> _check;
     private readonly Method<TRequest, TResponse> _method;
 
     /// <param name="name">The kind's name in the outbox and the receiver's records.</param>
@@ -66,9 +66,9 @@ internal sealed class PushKind<TRecord, TRequest, TResponse> : PushKind
     /// <param name="header">Reads a record's id, version, tombstone flag and update time.</param>
     /// <param name="check">
     /// The receiver's check of one pushed record: throws a <c>RoamingException</c> to refuse it (answered as
-    /// REJECTED with the reason; the rest of the batch still applies).
+    /// REJECTED with the reason; the rest of the batch still applies), else returns the record as the receiver stores it.
     /// </param>
-    public PushKind(string name, string rpcName, Func<TRecord, PushedRecord> header, Action<TRecord, PushContext> check)
+    public PushKind(string name, string rpcName, Func<TRecord, PushedRecord> header, Func<TRecord, PushContext, TRecord> check)
         : base(name, rpcName)
     {
         _header = header;
@@ -96,8 +96,8 @@ internal sealed class PushKind<TRecord, TRequest, TResponse> : PushKind
     /// <inheritdoc />
     public override PushedRecord HeaderOf(byte[] payload) => _header(RecordParser.ParseFrom(payload));
 
-    /// <summary>The receiver's check of one pushed record (throws to refuse it).</summary>
-    public void Check(TRecord record, PushContext context) => _check(record, context);
+    /// <summary>The receiver's check of one pushed record (throws to refuse it): the record as the receiver stores it.</summary>
+    public TRecord Check(TRecord record, PushContext context) => _check(record, context);
 
     /// <summary>The request id and the (delivery, record) pairs of a push, in order; a record may be missing.</summary>
     public static (string RequestId, IReadOnlyList<(ProtoDelivery? Delivery, TRecord? Record)> Updates) Read(TRequest request)

@@ -95,6 +95,7 @@ internal sealed class PushReceiver(IReceivedRecords received, IdempotentWriter w
         where TResponse : class, IMessage<TResponse>, new()
     {
         PushedRecord header;
+        TRecord stored;
         try
         {
             if (record is null)
@@ -102,8 +103,8 @@ internal sealed class PushReceiver(IReceivedRecords received, IdempotentWriter w
                 throw RoamingErrors.MissingField(UpdateRecordName(kind));
             }
 
-            kind.Check(record, push);
-            header = kind.HeaderOf(record);
+            stored = kind.Check(record, push);
+            header = kind.HeaderOf(stored);
             if (header.Version == 0 || header.Version != delivery.EntityVersion)
             {
                 throw RoamingErrors.InvalidField("version", ErrorReason.InvalidField, "must be positive and equal delivery.entity_version");
@@ -130,7 +131,7 @@ internal sealed class PushReceiver(IReceivedRecords received, IdempotentWriter w
                 (long)header.Version,
                 header.UpdateTime?.ToDateTimeOffset().ToUnixTimeMilliseconds() ?? 0,
                 header.Removed ? 1 : 0,
-                record.ToByteArray()),
+                stored.ToByteArray()),
             now);
         return new DeliveryResult { DeliveryId = delivery.DeliveryId, Outcome = DeliveryOutcome.Applied };
     }

@@ -44,6 +44,27 @@ internal abstract class LogStreamProtocol<TRequest, TResponse, TEntry>
     /// </summary>
     public virtual string? CoalesceKey(TEntry entry) => null;
 
+    /// <summary>
+    /// A rate limit of this stream's events (WatchChargingInfo's min_update_interval): the earliest time the event
+    /// <paramref name="message"/> of <paramref name="entry"/> may be sent, or null to send it at once. Asked once per
+    /// event, when its entry is read. <see cref="LogStreamSession{TRequest, TResponse, TEntry}"/> holds such an event
+    /// back until then but never reorders events: a held event goes out before any later one (so a later event that is
+    /// sent at once brings it out early), and a newer entry of its <see cref="CoalesceKey"/> replaces it (every event
+    /// carries complete state). An event that may be held back is also skipped when a newer entry of its key follows in
+    /// the same page of the log.
+    /// </summary>
+    public virtual DateTimeOffset? NotBefore(TEntry entry, TResponse message, DateTimeOffset now) => null;
+
+    /// <summary>The event <paramref name="message"/> of <paramref name="entry"/> was sent at <paramref name="now"/> (the base of <see cref="NotBefore"/>).</summary>
+    public virtual void Sent(TEntry entry, TResponse message, DateTimeOffset now)
+    {
+    }
+
+    /// <summary>The consumer nacked: the events from the nacked one are read and sent again, so what was sent since then no longer counts.</summary>
+    public virtual void Rewind()
+    {
+    }
+
     /// <summary>Writes begin, items and end of a snapshot consistent at one sequence; returns that sequence.</summary>
     public abstract Task<long> WriteSnapshotAsync(Func<TResponse, Task> write, CancellationToken cancellationToken);
 }

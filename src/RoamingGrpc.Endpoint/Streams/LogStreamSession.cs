@@ -10,9 +10,17 @@ namespace RoamingGrpc.Endpoint.Streams;
 /// <summary>
 /// One resumable stream (protocol in <c>streams.proto</c>; WatchEvseStatus, WatchChargingInfo): start message, <c>opened</c>, optional snapshot,
 /// then events read from the durable log in sequence order, at most a window of them unacknowledged, with
-/// heartbeats while idle. Nothing is buffered per subscriber beyond one page of the log, so a slow or stalled
-/// subscriber costs a bounded amount of memory and never holds up other subscribers (each reads the log on its
-/// own); a subscriber whose window stays full past the ack timeout is cut and resumes from its cursor.
+/// heartbeats while idle. Nothing is buffered per subscriber beyond one page of the log and the events its protocol
+/// holds back (at most one per coalescing key), so a slow or stalled subscriber costs a bounded amount of memory and
+/// never holds up other subscribers (each reads the log on its own); a subscriber whose window stays full past the ack
+/// timeout is cut and resumes from its cursor.
+/// <para>
+/// A held-back event (<see cref="LogStreamProtocol{TRequest, TResponse, TEntry}.NotBefore"/>) is not in flight and
+/// does not count against the window. Events are never reordered: a held event is sent before any event after it in
+/// the log, so its sequence is greater than that of every event sent before it, and a cumulative ack never covers an
+/// event that is still held back. A consumer that resumes after its last ack therefore reads every held event again
+/// (or a newer entry of its key): held-back events leave no gap and cause no duplicate of anything acked.
+/// </para>
 /// </summary>
 internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     IChangeLog<TEntry> store,
@@ -38,6 +46,9 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     private long _latestSeen;
     private long _readThrough;
     private long? _nackFrom;
+    private readonly HeldEvents<TEntry, TResponse> _held = new();
+    private List<TResponse>? _batch;
+    private TResponse? _unflushed;
 
     public async Task RunAsync()
     {
@@ -82,6 +93,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             cursor = await protocol.WriteSnapshotAsync(message => WriteAsync(message), cancellationToken).ConfigureAwait(false);
         }
 
+        _batch = protocol.MaxEventsPerMessage > 1 ? new List<TResponse>(protocol.MaxEventsPerMessage) : null;
         _ackedSequence = cursor;
         _highestSent = cursor;
         Interlocked.Exchange(ref _readThrough, cursor);
@@ -120,7 +132,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
 
     private async Task SendEventsAsync(long cursor, int window, Task reader)
     {
-        var lastSent = cursor;
+        var lastRead = cursor;
         var lastWrite = clock.GetUtcNow();
         var nacks = 0;
         long nackedSequence = 0;
@@ -141,7 +153,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 {
                     // Redeliver from the nacked event, after a backoff (1 s, doubling per repeated nack of the same
                     // event, at most 60 s): everything before it counts as applied.
-                    lastSent = Math.Max(cursor, from - 1);
+                    lastRead = Math.Max(cursor, from - 1);
                     _inFlight.Clear();
                     _nackFrom = null;
                     nacks = from == nackedSequence ? nacks + 1 : 1;
@@ -159,104 +171,116 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
 
             if (redeliveryDelay > TimeSpan.Zero)
             {
+                // Every held event was read after the last event sent, so after the nacked one too: it is read again.
+                _held.Clear();
+                protocol.Rewind();
                 await Task.Delay(redeliveryDelay, clock, cancellationToken).ConfigureAwait(false);
             }
 
+            // One instant per round, taken before the read: an entry logged before the clock reached a held event's
+            // time is read (and replaces that event) before the event is released, so a newer state never follows an
+            // older one of the same key.
+            var now = clock.GetUtcNow();
             var room = window - _inFlight.Count;
             var grown = notifier.Next(logChange); // taken before reading, so that no append between the read and the wait is missed
-            var sent = 0;
             if (room > 0)
             {
                 fullSince = null;
                 var limit = Math.Min(room, PageSize);
-                var (prunedThrough, entries) = await store.ReadLogAsync(lastSent, limit, cancellationToken).ConfigureAwait(false);
-                if (lastSent < prunedThrough)
+                var (prunedThrough, entries) = await store.ReadLogAsync(lastRead, limit, cancellationToken).ConfigureAwait(false);
+                if (lastRead < prunedThrough)
                 {
                     // Retention overtook this stream: the events it still needed are gone.
                     var (latest, _) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
-                    throw Stale(lastSent, prunedThrough, latest);
+                    throw Stale(lastRead, prunedThrough, latest);
                 }
 
-                // More pending than the window has room for: the consumer is behind, so only the newest entry per key
-                // of this page is sent (each carries complete state).
-                var newest = entries.Count == limit ? NewestPerKey(entries) : null;
-                var unflushed = default(TResponse);
-                var batch = protocol.MaxEventsPerMessage > 1 ? new List<TResponse>(protocol.MaxEventsPerMessage) : null;
                 if (entries.Count > 0)
                 {
                     Seen(entries[^1].Sequence);
                 }
 
+                // More pending than the window has room for: the consumer is behind, so only the newest entry per key
+                // of this page is sent (each carries complete state).
+                var behind = entries.Count == limit;
+                var newest = NewestPerKey(entries);
+                var free = room;
+                var sent = 0;
                 foreach (var entry in entries)
                 {
                     var sequence = entry.Sequence;
-                    lastSent = sequence;
-                    Interlocked.Exchange(ref _readThrough, sequence);
-                    if (newest is not null && protocol.CoalesceKey(entry) is { } key && newest[key] != sequence)
+                    var key = protocol.CoalesceKey(entry);
+                    var newer = key is not null && newest[key] != sequence;
+                    var message = behind && newer ? default : protocol.EventOf(entry, sequence);
+                    if (message is null)
                     {
-                        continue; // a newer entry of the same key follows in this page and carries complete state
-                    }
-
-                    if (protocol.EventOf(entry, sequence) is not { } message)
-                    {
+                        Passed(ref lastRead, sequence); // coalesced (a newer entry of its key follows), or not this consumer's
                         continue;
                     }
 
-                    // A page goes out in one flush: each message is written when the next one is ready, and the
-                    // last with a flush after the page (not one TLS record per event). A consumer that accepts
-                    // several events per message gets them in batches of at most that many.
-                    if (batch is not null)
+                    if (key is not null)
                     {
-                        batch.Add(message);
-                        message = batch.Count == protocol.MaxEventsPerMessage ? protocol.Batch(batch) : default;
-                        if (message is not null)
+                        _held.Replace(key); // this newer entry carries the complete state of its key
+                    }
+
+                    if (protocol.NotBefore(entry, message, now) is not { } notBefore)
+                    {
+                        // Sent at once, after every held event before it: events are never reordered, so that an
+                        // ack (cumulative) never covers an event still held back.
+                        while (_held.Count > 0 && free > 0)
                         {
-                            batch.Clear();
+                            var held = _held.TakeFirst();
+                            await EmitAsync(held.Entry, held.Sequence, held.Message, now).ConfigureAwait(false);
+                            free--;
+                            sent++;
+                        }
+
+                        if (free == 0)
+                        {
+                            break; // the window is full: this entry is read again when acks open it
+                        }
+
+                        await EmitAsync(entry, sequence, message, now).ConfigureAwait(false);
+                        free--;
+                        sent++;
+                    }
+                    else if (!newer)
+                    {
+                        // (One that may wait is skipped when a newer entry of its key follows in this page.) Due and
+                        // nothing held before it: sent now; else held, behind the events held before it.
+                        if (_held.Count == 0 && notBefore <= now)
+                        {
+                            await EmitAsync(entry, sequence, message, now).ConfigureAwait(false);
+                            free--;
+                            sent++;
+                        }
+                        else
+                        {
+                            _held.Add(new HeldEvent<TEntry, TResponse>(entry, sequence, message, key, notBefore));
                         }
                     }
 
-                    if (message is not null)
-                    {
-                        if (unflushed is not null)
-                        {
-                            await WriteAsync(unflushed, flush: false).ConfigureAwait(false);
-                        }
+                    Passed(ref lastRead, sequence);
+                }
 
-                        unflushed = message;
-                    }
-
-                    lock (_gate)
-                    {
-                        _inFlight.Enqueue(sequence);
-                        _highestSent = sequence;
-                    }
-
+                // Held events whose time has come go out in log order; one that is not due yet holds back the later
+                // ones (events are never reordered), at most until its own time.
+                while (free > 0 && _held.First is { } first && first.NotBefore <= now)
+                {
+                    _held.TakeFirst();
+                    await EmitAsync(first.Entry, first.Sequence, first.Message, now).ConfigureAwait(false);
+                    free--;
                     sent++;
                 }
 
-                if (batch is { Count: > 0 })
+                await FlushAsync().ConfigureAwait(false);
+                if (sent > 0)
                 {
-                    if (unflushed is not null)
-                    {
-                        await WriteAsync(unflushed, flush: false).ConfigureAwait(false);
-                    }
-
-                    unflushed = protocol.Batch(batch);
-                }
-
-                if (unflushed is not null)
-                {
-                    await WriteAsync(unflushed).ConfigureAwait(false);
-                    unflushed = default;
+                    lastWrite = clock.GetUtcNow();
                 }
 
                 if (entries.Count > 0)
                 {
-                    if (sent > 0)
-                    {
-                        lastWrite = clock.GetUtcNow();
-                    }
-
                     continue;
                 }
             }
@@ -272,8 +296,8 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 }
             }
 
-            var idle = options.HeartbeatInterval - (clock.GetUtcNow() - lastWrite);
-            if (idle <= TimeSpan.Zero)
+            var heartbeatAt = lastWrite + options.HeartbeatInterval;
+            if (clock.GetUtcNow() >= heartbeatAt)
             {
                 var (latest, _) = await store.BoundsAsync(cancellationToken).ConfigureAwait(false);
                 Seen(latest);
@@ -287,14 +311,91 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
                 continue;
             }
 
+            // A held event is released at its time (a timer on the endpoint's clock) even when nothing else happens;
+            // with the window full it waits for an ack instead.
+            var wakeAt = room > 0 && _held.First is { } due && due.NotBefore < heartbeatAt ? due.NotBefore : heartbeatAt;
+            var wait = wakeAt - clock.GetUtcNow();
+            if (wait <= TimeSpan.Zero)
+            {
+                continue;
+            }
+
             using (var timer = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                var delay = Task.Delay(idle, clock, timer.Token);
-                await Task.WhenAny(room > 0 ? grown : acked, acked, reader, delay).ConfigureAwait(false);
+                var delay = Task.Delay(wait, clock, timer.Token);
+                // The timer counts from when it was made: if the clock passed wakeAt meanwhile (a fake clock in a test
+                // moves in steps), waiting for it would overshoot, so the round runs again instead.
+                if (clock.GetUtcNow() < wakeAt)
+                {
+                    await Task.WhenAny(room > 0 ? grown : acked, acked, reader, delay).ConfigureAwait(false);
+                }
+
                 await timer.CancelAsync().ConfigureAwait(false); // no timer outlives the wait
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    // The read position moves past an entry that was sent, held, skipped or not this consumer's.
+    private void Passed(ref long lastRead, long sequence)
+    {
+        lastRead = sequence;
+        Interlocked.Exchange(ref _readThrough, sequence);
+    }
+
+    // Sends one event: each message is written when the next one is ready, and the last with the flush at the end of
+    // the round (not one TLS record per event); a consumer that accepts several events per message gets them in
+    // batches of at most that many.
+    private async Task EmitAsync(TEntry entry, long sequence, TResponse message, DateTimeOffset now)
+    {
+        protocol.Sent(entry, message, now);
+        var ready = message;
+        if (_batch is not null)
+        {
+            _batch.Add(message);
+            ready = _batch.Count == protocol.MaxEventsPerMessage ? protocol.Batch(_batch) : default;
+            if (ready is not null)
+            {
+                _batch.Clear();
+            }
+        }
+
+        if (ready is not null)
+        {
+            if (_unflushed is not null)
+            {
+                await WriteAsync(_unflushed, flush: false).ConfigureAwait(false);
+            }
+
+            _unflushed = ready;
+        }
+
+        lock (_gate)
+        {
+            _inFlight.Enqueue(sequence);
+            _highestSent = sequence;
+        }
+    }
+
+    // Writes what EmitAsync left: the last batch and the last message, with a flush.
+    private async Task FlushAsync()
+    {
+        if (_batch is { Count: > 0 })
+        {
+            if (_unflushed is not null)
+            {
+                await WriteAsync(_unflushed, flush: false).ConfigureAwait(false);
+            }
+
+            _unflushed = protocol.Batch(_batch);
+            _batch.Clear();
+        }
+
+        if (_unflushed is not null)
+        {
+            await WriteAsync(_unflushed).ConfigureAwait(false);
+            _unflushed = default;
         }
     }
 
@@ -356,7 +457,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
     }
 
     // Events behind, for the metrics: log entries not read yet (the log is shared, so other partners' entries count
-    // until read past) plus events sent and not acknowledged.
+    // until read past) plus events held back and events sent and not acknowledged.
     private long Behind()
     {
         int inFlight;
@@ -365,7 +466,7 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             inFlight = _inFlight.Count;
         }
 
-        return Math.Max(0, Interlocked.Read(ref _latestSeen) - Interlocked.Read(ref _readThrough)) + inFlight;
+        return Math.Max(0, Interlocked.Read(ref _latestSeen) - Interlocked.Read(ref _readThrough)) + _held.Count + inFlight;
     }
 
     // The newest log sequence this stream has learnt of (for the events-behind metric).
@@ -377,7 +478,8 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         }
     }
 
-    // Only the newest entry per coalescing key of a page is sent.
+    // The newest entry per coalescing key of a page: only it is sent when the consumer is behind, and an event that may
+    // be held back is skipped for it.
     private Dictionary<string, long> NewestPerKey(IReadOnlyList<TEntry> entries)
     {
         var newest = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -16,7 +16,11 @@ internal static class TariffChoice
     public static bool VisibleTo([NotNullWhen(true)] TariffRow? row, string provider) =>
         row is { Removed: false } && (row.TargetProvider is null || row.TargetProvider == provider);
 
-    /// <summary>True when the tariff is valid at <paramref name="at"/> (start inclusive, end exclusive).</summary>
+    /// <summary>
+    /// True when the tariff is valid at <paramref name="at"/> (start inclusive, end exclusive). No start time is no lower
+    /// bound (tariffs.proto, as OCPI): a tariff published after a session started still prices it, so a CSP that holds
+    /// the tariff can price the session the same way, which it could not if validity hung on a publication time.
+    /// </summary>
     public static bool ValidAt(Tariff tariff, DateTimeOffset at) =>
         (tariff.StartTime is null || tariff.StartTime.ToDateTimeOffset() <= at) && (tariff.EndTime is null || at < tariff.EndTime.ToDateTimeOffset());
 

@@ -1,8 +1,10 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Pushes;
+using RoamingGrpc.Endpoint.Tests.Features.Charging;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Features.Platform;
@@ -51,6 +53,76 @@ public sealed class TariffTests(ITestOutputHelper output)
         Assert.Equal(["T-GEN"], pulled.Tariffs.Select(tariff => tariff.TariffId));
         Assert.Equal(StatusCode.NotFound, foreign.StatusCode);
         Assert.Equal("UNKNOWN_TARIFF", HandshakeTests.ReasonOf(foreign));
+    }
+
+    [Fact]
+    public async Task ListTariffs_FullListingAndDelta_ByIdAndByChangeOrderNotUpdateTime()
+    {
+        // The CSO's clock is fake, so that update times are chosen (see Charging.ListingOrderTests); one tariff per page.
+        var clock = new FakeTimeProvider(ListingOrderTests.WholeSecond(DateTimeOffset.UtcNow));
+        await using var network = await ChargingNetwork.StartAsync(output, csoServices: services => services.AddSingleton<TimeProvider>(clock));
+        var tariffs = new TariffService.TariffServiceClient(network.Endpoints.Channel(network.Endpoints.CspCertificates, TwoEndpoints.CspIdentity, network.Endpoints.Cso));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await network.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "z", Tariff = TestTariffs.Create("T-Z") }, deadline: Soon());
+        // T-B is published last: by update time it would come last.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await network.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "b", Tariff = TestTariffs.Create("T-B") }, deadline: Soon());
+        var full = await TariffsAsync(tariffs, updatedSince: null);
+
+        // Both change at one instant, T-Z first: by (update_time, tariff_id) it would come last.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var since = clock.GetUtcNow();
+        var cheaper = TestTariffs.Create("T-Z");
+        cheaper.Elements[0].PriceComponents[0].Price.Amount = "0.29";
+        await network.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "z2", Tariff = cheaper }, deadline: Soon());
+        await network.Station.RemoveTariffAsync(new RemoveTariffRequest { RequestId = "rb", TariffId = "T-B" }, deadline: Soon());
+        var delta = await TariffsAsync(tariffs, since);
+
+        Assert.Equal([(ChargingNetwork.TariffId, false), ("T-B", false), ("T-Z", false)], full.Select(tariff => (tariff.TariffId, tariff.Removed)));
+        Assert.Equal([("T-Z", false, 2UL), ("T-B", true, 2UL)], delta.Select(tariff => (tariff.TariffId, tariff.Removed, tariff.Version)));
+    }
+
+    [Fact]
+    public async Task TariffWithoutStartTime_SessionStartedBeforeItWasPublished_PricedByIt()
+    {
+        // tariffs.proto: no start_time is no lower bound. The connectors list T-SOON (valid from a minute after the
+        // session started) before T-LATE (no start_time, published hours after the session started).
+        await using var network = await ChargingNetwork.StartAsync(output);
+        var t0 = ChargingNetwork.SessionStart();
+        var soon = TestTariffs.Create("T-SOON");
+        soon.StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(t0.AddMinutes(1));
+        await network.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "soon", Tariff = soon }, deadline: Soon());
+        var late = (await network.Station.UpsertTariffAsync(new UpsertTariffRequest { RequestId = "late", Tariff = TestTariffs.Create("T-LATE") }, deadline: Soon())).Tariff;
+        var site = TestSites.Create(ChargingNetwork.SiteId);
+        foreach (var connector in site.Evses.SelectMany(evse => evse.Connectors))
+        {
+            connector.TariffIds.Add(["T-SOON", "T-LATE"]);
+        }
+
+        await network.Station.UpsertSiteAsync(new UpsertSiteRequest { RequestId = "site-2", Site = site }, deadline: Soon());
+
+        var started = await network.Charging.StartSessionAsync(
+            new StartSessionRequest { RequestId = "start", EvseId = ChargingNetwork.EvseId, Token = new TokenRef { Uid = "u1", Type = TokenType.AppUser } },
+            deadline: Soon());
+        await network.EventAsync(started.Session.SessionId, SessionEventType.Started, t0, 0, started.CommandId);
+        await network.MeterAsync(started.Session.SessionId, t0.AddMinutes(20), 5, 22);
+        await network.EventAsync(started.Session.SessionId, SessionEventType.Stopped, t0.AddMinutes(30), 5, stopReason: StopReason.EvDisconnected);
+        var sdr = (await network.Sdrs.ListSdrsAsync(new ListSdrsRequest(), deadline: Soon())).Sdrs.Single();
+        var estimates = new TariffService.TariffServiceClient(network.Endpoints.Channel(network.Endpoints.CspCertificates, TwoEndpoints.CspIdentity, network.Endpoints.Cso));
+        EstimateCostRequest Estimate(DateTimeOffset start) => new()
+        {
+            EvseId = ChargingNetwork.EvseId,
+            StartTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(start),
+            EnergyKwh = 5,
+            ChargingDuration = Google.Protobuf.WellKnownTypes.Duration.FromTimeSpan(TimeSpan.FromMinutes(20)),
+        };
+        var atSessionStart = await estimates.EstimateCostAsync(Estimate(t0), deadline: Soon());
+        var afterSoonStarts = await estimates.EstimateCostAsync(Estimate(t0.AddMinutes(2)), deadline: Soon());
+
+        Assert.True(late.UpdateTime.ToDateTimeOffset() > t0.AddHours(2), "T-LATE was published long after the session started");
+        Assert.Equal(["T-LATE"], sdr.Tariffs.Select(tariff => tariff.TariffId));
+        Assert.Equal(["T-LATE"], atSessionStart.TariffIds);
+        Assert.Equal(["T-SOON"], afterSoonStarts.TariffIds);
     }
 
     [Fact]
@@ -111,6 +183,19 @@ public sealed class TariffTests(ITestOutputHelper output)
     }
 
     private static DateTime Soon() => DateTime.UtcNow.Add(Deadline);
+
+    private static Task<List<Tariff>> TariffsAsync(TariffService.TariffServiceClient tariffs, DateTimeOffset? updatedSince) =>
+        ListingOrderTests.AllPagesAsync(async token =>
+        {
+            var request = new ListTariffsRequest { PageSize = 1, PageToken = token };
+            if (updatedSince is { } since)
+            {
+                request.UpdatedSince = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(since);
+            }
+
+            var response = await tariffs.ListTariffsAsync(request, deadline: Soon());
+            return (response.Tariffs.AsEnumerable(), response.NextPageToken);
+        });
 
     private static CsoBackofficeService.CsoBackofficeServiceClient Backoffice(TwoEndpoints endpoints) =>
         new(endpoints.Channel(
