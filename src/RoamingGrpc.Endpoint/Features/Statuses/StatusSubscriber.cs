@@ -25,7 +25,6 @@ internal sealed partial class StatusSubscriber(
     PartnerDirectory directory,
     PartnerChannelFactory channels,
     IPartnerStatusStore store,
-    EndpointSettings endpoint,
     IOptions<HandshakeOptions> handshakeOptions,
     IOptions<StreamOptions> streamOptions,
     TimeProvider clock,
@@ -57,11 +56,6 @@ internal sealed partial class StatusSubscriber(
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (endpoint.Identity.Role != PartyRole.Csp)
-        {
-            return;
-        }
-
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()).ConfigureAwait(false))
         {

@@ -35,7 +35,6 @@ internal sealed partial class TokenListDistributor(
     CommitNotifier notifier,
     PartnerDirectory directory,
     PartnerChannelFactory channels,
-    EndpointSettings endpoint,
     IOptions<HandshakeOptions> handshakeOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<AuthorizationOptions> authorizationOptions,
@@ -63,11 +62,6 @@ internal sealed partial class TokenListDistributor(
 
     protected override async Task<TimeSpan> RoundAsync(CancellationToken stoppingToken)
     {
-        if (endpoint.Identity.Role != PartyRole.Csp)
-        {
-            return Timeout.InfiniteTimeSpan;
-        }
-
         var soonest = PollInterval;
         foreach (var partner in Directory.All.Where(IsRecipient))
         {
