@@ -32,6 +32,8 @@ internal sealed class InMemoryStatusStore : IEvseStatusStore
 
     public long Append(WriteContext context, string evseId, string siteId, long status, long changeTime, DateTimeOffset now)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Changed(StoreChanges.StatusLog); // as the durable store: the commit wakes the streams
         lock (_gate)
         {
             var entry = new StatusEntry(_log.Count + 1, evseId, siteId, status, changeTime);
