@@ -29,12 +29,9 @@ internal sealed class IdempotentWriter(IDatabase database, IRequestLog log, Time
         where TRequest : IMessage
         where TResponse : IMessage<TResponse>
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(parser);
         ArgumentNullException.ThrowIfNull(mutation);
-        var key = new RequestKey(caller.ToString(), method, requestId);
-        var hash = SHA256.HashData(request.ToByteArray());
+        var (key, hash) = Identify(caller, method, requestId, request);
         return database.WriteAsync(
             context =>
             {
@@ -70,12 +67,9 @@ internal sealed class IdempotentWriter(IDatabase database, IRequestLog log, Time
         where TRequest : IMessage
         where TResponse : IMessage<TResponse>
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(parser);
         ArgumentNullException.ThrowIfNull(call);
-        var key = new RequestKey(caller.ToString(), method, requestId);
-        var hash = SHA256.HashData(request.ToByteArray());
+        var (key, hash) = Identify(caller, method, requestId, request);
         var earlier = await database.WriteAsync(context => log.Find(context, key), cancellationToken).ConfigureAwait(false);
         if (earlier is not null)
         {
@@ -96,6 +90,14 @@ internal sealed class IdempotentWriter(IDatabase database, IRequestLog log, Time
                 return response;
             },
             CancellationToken.None).ConfigureAwait(false); // the partner has answered: record it even if our caller gave up
+    }
+
+    // The scope of the request id, and what was asked (a retry must ask the same).
+    private static (RequestKey Key, byte[] Hash) Identify(PartyIdentity caller, string method, string requestId, IMessage request)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(request);
+        return (new RequestKey(caller.ToString(), method, requestId), SHA256.HashData(request.ToByteArray()));
     }
 
     /// <summary>

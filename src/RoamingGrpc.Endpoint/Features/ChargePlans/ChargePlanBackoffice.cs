@@ -16,13 +16,6 @@ internal sealed class ChargePlanBackoffice(ChargePlanRequests requests, Idempote
         var reason = ChargePlanValidator.OverrideReason(request.Reason, "reason");
         var detail = ChargePlanValidator.ReasonDetail(request.ReasonDetail, "reason_detail");
         var spec = request.Spec is null ? null : ChargePlanValidator.Spec(request.Spec, "spec");
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            OverrideChargePlanResponse.Parser,
-            write => new OverrideChargePlanResponse { ChargePlan = requests.Override(write, sessionId, spec, reason, detail) },
-            context.CancellationToken);
+        return writer.OnceAsync(context, requestId, request, OverrideChargePlanResponse.Parser, write => new OverrideChargePlanResponse { ChargePlan = requests.Override(write, sessionId, spec, reason, detail) });
     }
 }

@@ -34,18 +34,11 @@ internal sealed class ChargePlanServiceImpl(
         var requestId = RequestFields.RequestId(request.RequestId);
         var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
         var spec = ChargePlanValidator.Spec(request.Spec, "spec");
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            SetChargePlanResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, SetChargePlanResponse.Parser, write =>
             {
                 var (plan, command) = requests.Set(write, context.Caller().PartyId, sessionId, spec, requestId);
                 return new SetChargePlanResponse { CommandId = command.CommandId, ChargePlan = plan, ResultTimeout = commands.ResultTimeout };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 
@@ -68,14 +61,7 @@ internal sealed class ChargePlanServiceImpl(
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            ClearChargePlanResponse.Parser,
-            write => new ClearChargePlanResponse { CommandId = requests.Clear(write, context.Caller().PartyId, sessionId, requestId).CommandId, ResultTimeout = commands.ResultTimeout },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, ClearChargePlanResponse.Parser, write => new ClearChargePlanResponse { CommandId = requests.Clear(write, context.Caller().PartyId, sessionId, requestId).CommandId, ResultTimeout = commands.ResultTimeout }).ConfigureAwait(false);
         return response;
     }
 

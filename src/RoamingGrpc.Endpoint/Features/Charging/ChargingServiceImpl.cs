@@ -53,13 +53,7 @@ internal sealed class ChargingServiceImpl(
         var reservationId = request.ReservationId.Length > 0 ? RequestFields.LocalId(request.ReservationId, "reservation_id") : string.Empty;
 
         var chargePlan = request.ChargePlan is null ? null : ChargePlanValidator.Spec(request.ChargePlan, "charge_plan");
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            StartSessionResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, StartSessionResponse.Parser, write =>
             {
                 var (session, command) = admission.Start(write, new PendingStart(
                     provider,
@@ -74,8 +68,7 @@ internal sealed class ChargingServiceImpl(
                     chargePlan,
                     reservationId));
                 return new StartSessionResponse { CommandId = command!.CommandId, Session = session, ResultTimeout = commands.ResultTimeout };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 
@@ -83,18 +76,11 @@ internal sealed class ChargingServiceImpl(
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var sessionId = RequestFields.LocalId(request.SessionId, "session_id");
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            StopSessionResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, StopSessionResponse.Parser, write =>
             {
                 var (session, command) = sessionCommands.Stop(write, context.Caller().PartyId, sessionId, requestId);
                 return new StopSessionResponse { CommandId = command.CommandId, Session = session, ResultTimeout = commands.ResultTimeout };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 

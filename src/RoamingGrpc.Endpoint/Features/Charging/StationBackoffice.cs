@@ -67,13 +67,7 @@ internal sealed class StationBackoffice(
         // The home-CSP is asked first (outside the write transaction: the writer never waits on the network); it
         // answers a retried request_id with the same decision, so the whole call stays idempotent.
         var decision = await authorizer.AuthorizeAsync(token, request.IdentificationMethod, evseId, request.ConnectorId.Length > 0 ? request.ConnectorId : null, certificate, requestId, context.CancellationToken).ConfigureAwait(false);
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            PresentTokenResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, PresentTokenResponse.Parser, write =>
             {
                 var answer = new PresentTokenResponse
                 {
@@ -106,8 +100,7 @@ internal sealed class StationBackoffice(
                 }
 
                 return answer;
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 
@@ -146,14 +139,7 @@ internal sealed class StationBackoffice(
             RequestFields.LocalId(request.CommandId, "command_id");
         }
 
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            ReportSessionEventResponse.Parser,
-            write => new ReportSessionEventResponse { Session = events.Apply(write, request) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, ReportSessionEventResponse.Parser, write => new ReportSessionEventResponse { Session = events.Apply(write, request) }).ConfigureAwait(false);
         return response;
     }
 
@@ -166,14 +152,7 @@ internal sealed class StationBackoffice(
             throw RoamingErrors.InvalidField("values", ErrorReason.BatchTooLarge, $"must hold 1 to {MaxMeterValues} entries (was {request.Values.Count})");
         }
 
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            ReportMeterValuesResponse.Parser,
-            write => new ReportMeterValuesResponse { ChargingInfo = events.Meter(write, sessionId, request.Values) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, ReportMeterValuesResponse.Parser, write => new ReportMeterValuesResponse { ChargingInfo = events.Meter(write, sessionId, request.Values) }).ConfigureAwait(false);
         return response;
     }
 
@@ -234,14 +213,7 @@ internal sealed class StationBackoffice(
         }
 
         var evseId = request.EvseId.Length > 0 ? StatusValidator.EvseIdOf(request.EvseId, "evse_id", endpoint.Identity) : string.Empty;
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            ReportCommandResultResponse.Parser,
-            write => new ReportCommandResultResponse { CommandResult = outcomes.Report(write, commandId, request.Result, request.Message, evseId) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, ReportCommandResultResponse.Parser, write => new ReportCommandResultResponse { CommandResult = outcomes.Report(write, commandId, request.Result, request.Message, evseId) }).ConfigureAwait(false);
         return response;
     }
 }

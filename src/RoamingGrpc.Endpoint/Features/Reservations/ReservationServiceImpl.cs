@@ -79,20 +79,13 @@ internal sealed class ReservationServiceImpl(
         }
 
         var expiry = request.ExpiryTime.ToDateTimeOffset();
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            CreateReservationResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, CreateReservationResponse.Parser, write =>
             {
                 var location = evseId is null ? null : evses.Locate(write, evseId, request.ConnectorId, "evse_id");
                 var (reservation, station) = reservations.Create(write, new NewReservation(provider, token, location, siteId, expiry, request.AuthorizationReference, requestId));
                 var command = commands.Open(write, provider, station);
                 return new CreateReservationResponse { CommandId = command.CommandId, Reservation = reservation, ResultTimeout = commands.ResultTimeout };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 
@@ -101,13 +94,7 @@ internal sealed class ReservationServiceImpl(
         var requestId = RequestFields.RequestId(request.RequestId);
         var reservationId = RequestFields.LocalId(request.ReservationId, "reservation_id");
         var provider = context.Caller().PartyId;
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            CancelReservationResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, CancelReservationResponse.Parser, write =>
             {
                 var (reservation, station, commandId) = reservations.Cancel(write, provider, reservationId, requestId);
                 if (station is not null)
@@ -116,8 +103,7 @@ internal sealed class ReservationServiceImpl(
                 }
 
                 return new CancelReservationResponse { CommandId = commandId, Reservation = reservation, ResultTimeout = commands.ResultTimeout };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 

@@ -24,17 +24,10 @@ internal sealed class SdrBackoffice(SdrIssuer issuer, IdempotentWriter writer)
         }
 
         var tariffId = request.TariffId.Length > 0 ? TariffValidator.TariffId(request.TariffId, "tariff_id") : string.Empty;
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            CorrectSdrResponse.Parser,
-            write =>
+        return writer.OnceAsync(context, requestId, request, CorrectSdrResponse.Parser, write =>
             {
                 var correction = issuer.Correct(write, sdrId, request.HasEnergyKwh ? request.EnergyKwh : null, tariffId, request.Remark);
                 return new CorrectSdrResponse { OriginalSdr = correction.Original, CreditSdr = correction.Credit, CorrectedSdr = correction.Corrected };
-            },
-            context.CancellationToken);
+            });
     }
 }

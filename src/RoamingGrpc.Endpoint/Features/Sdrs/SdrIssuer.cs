@@ -31,12 +31,7 @@ internal sealed class SdrIssuer(SessionPricing pricing, ISdrStore sdrs, ISession
         var priced = pricing.Price(write, session, readings, end, null, null);
         var sdr = Build(write, session, readings, priced, now);
         sdr.SignedMeterData = signedMeterData;
-        session.ChargingPeriods.Clear();
-        session.ChargingPeriods.AddRange(sdr.ChargingPeriods);
-        session.CostExclVat = sdr.Totals.TotalCostExclVat;
-        session.CostInclVat = sdr.Totals.TotalCostInclVat;
-        Save(write, sdr, "session", now);
-        return sdr;
+        return Issue(write, session, sdr, now);
     }
 
     /// <summary>
@@ -46,6 +41,12 @@ internal sealed class SdrIssuer(SessionPricing pricing, ISdrStore sdrs, ISession
     public Sdr CompleteReservation(WriteContext write, Session session, DateTimeOffset now)
     {
         var sdr = Build(write, session, [], pricing.PriceExpiredReservation(write, session, null, null), now);
+        return Issue(write, session, sdr, now);
+    }
+
+    // The session takes the periods and cost of its SDR, which is stored and pushed.
+    private Sdr Issue(WriteContext write, Session session, Sdr sdr, DateTimeOffset now)
+    {
         session.ChargingPeriods.Clear();
         session.ChargingPeriods.AddRange(sdr.ChargingPeriods);
         session.CostExclVat = sdr.Totals.TotalCostExclVat;

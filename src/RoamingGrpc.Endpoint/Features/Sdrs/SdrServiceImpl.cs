@@ -69,14 +69,7 @@ internal sealed class SdrServiceImpl(
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var sdrId = RequestFields.LocalId(request.SdrId, "sdr_id");
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            AcceptSdrResponse.Parser,
-            write => new AcceptSdrResponse { Sdr = Move(write, context.Caller().PartyId, sdrId, SdrStatus.Accepted, SdrDisputeReason.Unspecified, string.Empty) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, AcceptSdrResponse.Parser, write => new AcceptSdrResponse { Sdr = Move(write, context.Caller().PartyId, sdrId, SdrStatus.Accepted, SdrDisputeReason.Unspecified, string.Empty) }).ConfigureAwait(false);
         return response;
     }
 
@@ -94,14 +87,7 @@ internal sealed class SdrServiceImpl(
             throw RoamingErrors.InvalidField("detail", ErrorReason.InvalidField, $"is required for OTHER and at most {MaxDisputeDetailLength} characters");
         }
 
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            DisputeSdrResponse.Parser,
-            write => new DisputeSdrResponse { Sdr = Move(write, context.Caller().PartyId, sdrId, SdrStatus.Disputed, request.Reason, request.Detail) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, DisputeSdrResponse.Parser, write => new DisputeSdrResponse { Sdr = Move(write, context.Caller().PartyId, sdrId, SdrStatus.Disputed, request.Reason, request.Detail) }).ConfigureAwait(false);
         return response;
     }
 

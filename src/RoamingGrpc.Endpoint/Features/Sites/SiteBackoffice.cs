@@ -14,27 +14,13 @@ internal sealed class SiteBackoffice(SitePublisher publisher, IdempotentWriter w
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var site = SiteValidator.Canonical(request.Site, endpoint.Identity);
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            UpsertSiteResponse.Parser,
-            write => new UpsertSiteResponse { Site = publisher.Upsert(write, site) },
-            context.CancellationToken);
+        return writer.OnceAsync(context, requestId, request, UpsertSiteResponse.Parser, write => new UpsertSiteResponse { Site = publisher.Upsert(write, site) });
     }
 
     public Task<RemoveSiteResponse> RemoveAsync(RemoveSiteRequest request, ServerCallContext context)
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var siteId = SiteValidator.SiteId(request.SiteId, "site_id");
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            RemoveSiteResponse.Parser,
-            write => new RemoveSiteResponse { Site = publisher.Remove(write, siteId, endpoint.Identity) },
-            context.CancellationToken);
+        return writer.OnceAsync(context, requestId, request, RemoveSiteResponse.Parser, write => new RemoveSiteResponse { Site = publisher.Remove(write, siteId, endpoint.Identity) });
     }
 }

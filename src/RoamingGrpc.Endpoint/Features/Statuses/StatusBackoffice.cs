@@ -23,13 +23,6 @@ internal sealed class StatusBackoffice(StatusReports reports, IdempotentWriter w
         }
 
         var changes = request.Statuses.Select((status, i) => StatusValidator.Change(status, $"statuses[{i}]", endpoint.Identity)).ToList();
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            ReportEvseStatusResponse.Parser,
-            write => reports.Report(write, changes, endpoint.Identity.PartyId),
-            context.CancellationToken);
+        return writer.OnceAsync(context, requestId, request, ReportEvseStatusResponse.Parser, write => reports.Report(write, changes, endpoint.Identity.PartyId));
     }
 }

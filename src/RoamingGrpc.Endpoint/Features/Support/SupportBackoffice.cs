@@ -22,14 +22,7 @@ internal sealed class SupportBackoffice(MaintenanceNotices maintenance, IUnlockR
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var notice = MaintenanceValidator.Canonical(request.MaintenanceNotice, endpoint.Identity, clock.GetUtcNow());
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            PublishMaintenanceNoticeResponse.Parser,
-            write => new PublishMaintenanceNoticeResponse { MaintenanceNotice = maintenance.Publish(write, notice) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, PublishMaintenanceNoticeResponse.Parser, write => new PublishMaintenanceNoticeResponse { MaintenanceNotice = maintenance.Publish(write, notice) }).ConfigureAwait(false);
         return response;
     }
 
@@ -38,14 +31,7 @@ internal sealed class SupportBackoffice(MaintenanceNotices maintenance, IUnlockR
         var requestId = RequestFields.RequestId(request.RequestId);
         var noticeId = RequestFields.LocalId(request.MaintenanceNoticeId, "maintenance_notice_id");
         DateTimeOffset? endTime = request.EndTime is null ? null : MaintenanceValidator.Time(request.EndTime, "end_time");
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            EndMaintenanceNoticeResponse.Parser,
-            write => new EndMaintenanceNoticeResponse { MaintenanceNotice = maintenance.End(write, noticeId, endTime) },
-            context.CancellationToken).ConfigureAwait(false);
+        var response = await writer.OnceAsync(context, requestId, request, EndMaintenanceNoticeResponse.Parser, write => new EndMaintenanceNoticeResponse { MaintenanceNotice = maintenance.End(write, noticeId, endTime) }).ConfigureAwait(false);
         return response;
     }
 

@@ -57,18 +57,11 @@ internal sealed class SupportServiceImpl(
         UnlockConnectorResponse response;
         try
         {
-            response = await writer.ExecuteAsync(
-                context.Caller(),
-                context.Method,
-                requestId,
-                request,
-                UnlockConnectorResponse.Parser,
-                write =>
+            response = await writer.OnceAsync(context, requestId, request, UnlockConnectorResponse.Parser, write =>
                 {
                     var command = unlocks.Unlock(write, provider, target, requestId, request.Reason);
                     return new UnlockConnectorResponse { CommandId = command.CommandId, EvseId = command.EvseId, ConnectorId = command.ConnectorId, ResultTimeout = commands.ResultTimeout };
-                },
-                context.CancellationToken).ConfigureAwait(false);
+                }).ConfigureAwait(false);
         }
         catch (RoamingException refusal) when (ConnectorUnlocks.IsAudited(refusal))
         {

@@ -14,27 +14,13 @@ internal sealed class TariffBackoffice(TariffPublisher publisher, IdempotentWrit
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var tariff = TariffValidator.Canonical(request.Tariff, endpoint.Identity);
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            UpsertTariffResponse.Parser,
-            write => new UpsertTariffResponse { Tariff = publisher.Upsert(write, tariff) },
-            context.CancellationToken);
+        return writer.OnceAsync(context, requestId, request, UpsertTariffResponse.Parser, write => new UpsertTariffResponse { Tariff = publisher.Upsert(write, tariff) });
     }
 
     public Task<RemoveTariffResponse> RemoveAsync(RemoveTariffRequest request, ServerCallContext context)
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var tariffId = TariffValidator.TariffId(request.TariffId, "tariff_id");
-        return writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            RemoveTariffResponse.Parser,
-            write => new RemoveTariffResponse { Tariff = publisher.Remove(write, tariffId, endpoint.Identity) },
-            context.CancellationToken);
+        return writer.OnceAsync(context, requestId, request, RemoveTariffResponse.Parser, write => new RemoveTariffResponse { Tariff = publisher.Remove(write, tariffId, endpoint.Identity) });
     }
 }

@@ -37,13 +37,7 @@ internal sealed partial class TokenBackoffice(
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var token = TokenValidator.Issued(request.Token, endpoint.Identity);
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            IssueTokenResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, IssueTokenResponse.Parser, write =>
             {
                 if (tokens.Find(write, (long)token.Type, token.Uid) is { Removed: false })
                 {
@@ -55,8 +49,7 @@ internal sealed partial class TokenBackoffice(
                 }
 
                 return new IssueTokenResponse { Token = Save(write, token) };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 
@@ -64,19 +57,12 @@ internal sealed partial class TokenBackoffice(
     {
         var requestId = RequestFields.RequestId(request.RequestId);
         var token = TokenValidator.Issued(request.Token, endpoint.Identity);
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            UpdateTokenResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, UpdateTokenResponse.Parser, write =>
             {
                 var existing = Existing(write, token.Type, token.Uid);
                 var stored = Token.Parser.ParseFrom(existing.Payload);
                 return new UpdateTokenResponse { Token = WithoutStamp(stored).Equals(token) ? stored : Save(write, token) };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         return response;
     }
 
@@ -91,13 +77,7 @@ internal sealed partial class TokenBackoffice(
         }
 
         var blockedNow = false;
-        var response = await writer.ExecuteAsync(
-            context.Caller(),
-            context.Method,
-            requestId,
-            request,
-            BlockTokenResponse.Parser,
-            write =>
+        var response = await writer.OnceAsync(context, requestId, request, BlockTokenResponse.Parser, write =>
             {
                 var stored = Token.Parser.ParseFrom(Existing(write, type, uid).Payload);
                 if (!stored.Valid)
@@ -109,8 +89,7 @@ internal sealed partial class TokenBackoffice(
                 blocked.Valid = false;
                 blockedNow = true;
                 return new BlockTokenResponse { Token = Save(write, blocked) };
-            },
-            context.CancellationToken).ConfigureAwait(false);
+            }).ConfigureAwait(false);
         if (blockedNow)
         {
             var tail = TokenValidator.Tail(uid);
