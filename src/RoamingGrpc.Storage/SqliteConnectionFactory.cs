@@ -17,6 +17,12 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
 
     private readonly int _busyTimeoutMs = (int)options.Value.BusyTimeout.TotalMilliseconds;
     private readonly int _writerCacheKib = Math.Max(2, options.Value.WriterCacheMegabytes) * 1024;
+    private readonly string _synchronous = options.Value.Synchronous switch
+    {
+        SqliteSynchronous.Full => "FULL",
+        SqliteSynchronous.Normal => "NORMAL",
+        var other => throw new ArgumentOutOfRangeException(nameof(options), other, "Synchronous must be Full or Normal."),
+    };
 
     /// <summary>
     /// Opens a pooled connection for reading only (<see cref="IDatabase.ReadAsync{T}"/>): none of the writer's
@@ -31,8 +37,9 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
     }
 
     /// <summary>
-    /// Opens a connection with foreign keys on, the busy timeout, <c>synchronous=NORMAL</c> (WAL) and the writer's
-    /// page cache (<see cref="StorageOptions.WriterCacheMegabytes"/>).
+    /// Opens the writer's connection: foreign keys on, the busy timeout, <see cref="StorageOptions.Synchronous"/>
+    /// (<c>FULL</c> by default: a commit returns once the write-ahead log is synced) and the writer's page cache
+    /// (<see cref="StorageOptions.WriterCacheMegabytes"/>).
     /// </summary>
     public SqliteConnection Open()
     {
@@ -40,7 +47,7 @@ public sealed class SqliteConnectionFactory(IOptions<StorageOptions> options)
         connection.Open();
         using var pragma = connection.CreateCommand();
         pragma.CommandText =
-            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -{_writerCacheKib};";
+            $"PRAGMA foreign_keys = ON; PRAGMA busy_timeout = {_busyTimeoutMs}; PRAGMA synchronous = {_synchronous}; PRAGMA cache_size = -{_writerCacheKib};";
         pragma.ExecuteNonQuery();
         return connection;
     }

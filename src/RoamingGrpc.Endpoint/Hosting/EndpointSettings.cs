@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Hosting;
 
@@ -32,6 +33,9 @@ internal sealed record EndpointSettings(
 
     /// <summary>The SQLite database file (full path).</summary>
     public string Database { get; init; } = Path.GetFullPath(new RoamingEndpointOptions().Database);
+
+    /// <summary>When the database writer's commits reach the disk (<c>Roaming:DatabaseSynchronous</c>).</summary>
+    public SqliteSynchronous DatabaseSynchronous { get; init; } = SqliteSynchronous.Full;
 
     /// <summary>The name of the endpoint's OpenTelemetry meter.</summary>
     public string MeterName { get; init; } = Observability.RoamingMetrics.MeterName;
@@ -121,6 +125,7 @@ internal sealed record EndpointSettings(
             problems.Add($"Roaming:RevocationFile '{options.RevocationFile}' does not exist; create it (it may be empty) or remove the setting.");
         }
 
+        var synchronous = ParseSynchronous(options.DatabaseSynchronous, problems);
         if (string.IsNullOrWhiteSpace(options.Metrics.MeterName) || options.Metrics.MeterName.Contains('*', StringComparison.Ordinal))
         {
             problems.Add("Roaming:Metrics:MeterName must be a name without '*' (it is matched as a pattern).");
@@ -138,6 +143,7 @@ internal sealed record EndpointSettings(
             CertificateDirectory = Path.GetFullPath(options.CertificateDirectory),
             RevocationFile = string.IsNullOrEmpty(options.RevocationFile) ? null : Path.GetFullPath(options.RevocationFile),
             Database = Path.GetFullPath(options.Database),
+            DatabaseSynchronous = synchronous,
             MeterName = options.Metrics.MeterName,
         };
     }
@@ -161,6 +167,21 @@ internal sealed record EndpointSettings(
         && (one.Address.Equals(other.Address) || IsAny(one.Address) || IsAny(other.Address));
 
     private static bool IsAny(IPAddress address) => address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any);
+
+    // By name only (Enum.TryParse would take "2" or "Full,Normal"), any case; FULL and NORMAL are SQLite's names too.
+    private static SqliteSynchronous ParseSynchronous(string value, List<string> problems)
+    {
+        foreach (var level in Enum.GetValues<SqliteSynchronous>())
+        {
+            if (string.Equals(value, level.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return level;
+            }
+        }
+
+        problems.Add($"Roaming:DatabaseSynchronous must be Full (the default: acknowledged writes survive a power loss) or Normal (was '{value}').");
+        return SqliteSynchronous.Full;
+    }
 
     private static IPEndPoint? ParseListen(string value, string key, List<string> problems)
     {

@@ -142,7 +142,11 @@ public static class RoamingEndpointHost
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new EndpointCredentials(settings.CertificateDirectory, settings.Identity, provider.GetRequiredService<ILogger<EndpointCredentials>>()));
         services.AddSingleton(provider => new RevocationList(settings.RevocationFile, provider.GetRequiredService<ILogger<RevocationList>>()));
-        services.AddSqliteStorage(storage => storage.DatabasePath = settings.Database);
+        services.AddSqliteStorage(storage =>
+        {
+            storage.DatabasePath = settings.Database;
+            storage.Synchronous = settings.DatabaseSynchronous;
+        });
         services.AddHostedService<StorageStartup>();
         services.AddSingleton<RoamingMetrics>();
         services.AddHostedService<OutboxSampler>();

@@ -1,3 +1,5 @@
+using RoamingGrpc.Storage;
+
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
@@ -37,6 +39,14 @@ internal sealed class RoamingEndpointOptions
 
     /// <summary>SQLite database file; created on first start.</summary>
     public string Database { get; set; } = "roaming.db";
+
+    /// <summary>
+    /// When the database writer's commits reach the disk: <c>Full</c> (the default: every acknowledged write is synced
+    /// before the call is answered, and survives a power loss) or <c>Normal</c> (not synced per commit: a power loss
+    /// can lose the last acknowledged writes; for disposable test and benchmark machines). See
+    /// <see cref="SqliteSynchronous"/>. A key of its own, since <c>Database</c> is the file's path.
+    /// </summary>
+    public string DatabaseSynchronous { get; set; } = nameof(SqliteSynchronous.Full);
 
     /// <summary>
     /// Accept handshakes from parties that hold a valid certificate of the partner role but are not listed in

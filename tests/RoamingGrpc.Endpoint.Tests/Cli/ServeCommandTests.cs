@@ -90,6 +90,22 @@ public sealed class ServeCommandTests : IDisposable
         Assert.False(File.Exists(Database), "nothing may start (no database) with a bad setting");
     }
 
+    [Fact]
+    public async Task Serve_DatabaseSynchronousOffInConfigFile_LineNamingTheKeyExitCode2NothingStarted()
+    {
+        var config = Path.Combine(_root, "off.json");
+        await File.WriteAllTextAsync(config, """{ "Roaming": { "DatabaseSynchronous": "Off" } }""");
+
+        var (code, output, error) = await ServeAsync("--config", config, "--listen", "127.0.0.1:0", "--metrics", string.Empty);
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            ["Invalid endpoint configuration:", "- Roaming:DatabaseSynchronous must be Full (the default: acknowledged writes survive a power loss) or Normal (was 'Off')."],
+            Lines(error));
+        Assert.Empty(output);
+        Assert.False(File.Exists(Database), "nothing may start (no database) with a bad setting");
+    }
+
     public void Dispose()
     {
         _pki.Dispose();

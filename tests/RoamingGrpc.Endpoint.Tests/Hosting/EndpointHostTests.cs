@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Dapper;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -12,6 +13,7 @@ using RoamingGrpc.Endpoint.Features.Partners;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Tests.Infrastructure;
 using RoamingGrpc.Endpoint.Tests.Features.Platform;
+using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Tests.Hosting;
 
@@ -68,6 +70,38 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
 
             Assert.Equal(IPEndPoint.Parse(metrics), EndpointSettings.From(options).MetricsListen);
         }
+    }
+
+    [Theory]
+    [InlineData("Off")]
+    [InlineData("Extra")]
+    [InlineData("2")]
+    [InlineData("Full,Normal")]
+    [InlineData("")]
+    public void From_DatabaseSynchronousNotFullOrNormal_RejectedNamingTheKey(string value)
+    {
+        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC", DatabaseSynchronous = value };
+
+        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
+
+        Assert.Contains($"Roaming:DatabaseSynchronous must be Full (the default: acknowledged writes survive a power loss) or Normal (was '{value}').", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, 2L)]
+    [InlineData("full", 2L)]
+    [InlineData("Normal", 1L)]
+    public async Task Start_DatabaseSynchronous_WriterCommitsWithThatLevel(string? setting, long expected)
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        await endpoints.StartCspAsync(extra: setting is null ? null : new Dictionary<string, string?> { ["Roaming:DatabaseSynchronous"] = setting });
+
+        // PRAGMA synchronous on the single writer's connection, the one every acknowledged write commits on.
+        var level = await endpoints.Csp.Services.GetRequiredService<IDatabase>()
+            .WriteAsync(write => write.Connection.ExecuteScalar<long>("PRAGMA synchronous", transaction: write.Transaction), CancellationToken.None)
+            .WaitAsync(Deadline);
+
+        Assert.Equal(expected, level);
     }
 
     [Fact]

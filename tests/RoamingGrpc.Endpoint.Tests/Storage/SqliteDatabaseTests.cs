@@ -40,6 +40,28 @@ public sealed class SqliteDatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WriteAsync_DefaultOptions_WriterSyncsEveryCommit()
+    {
+        var writer = await _database.WriteAsync(context => context.Connection.ExecuteScalar<long>("PRAGMA synchronous", transaction: context.Transaction), CancellationToken.None);
+        var reader = await _database.ReadAsync((connection, _) => Task.FromResult(connection.ExecuteScalar<long>("PRAGMA synchronous")), CancellationToken.None);
+
+        Assert.Equal(2, writer); // FULL: a commit returns after the write-ahead log is synced
+        Assert.Equal(2, reader); // SQLite's default: were a reader the last connection to close, its checkpoint syncs too
+    }
+
+    [Fact]
+    public async Task WriteAsync_SynchronousNormal_WriterLeavesSyncingToCheckpoints()
+    {
+        await _database.DisposeAsync();
+        await using var normal = Open(SqliteSynchronous.Normal);
+        await normal.InitializeAsync();
+
+        var writer = await normal.WriteAsync(context => context.Connection.ExecuteScalar<long>("PRAGMA synchronous", transaction: context.Transaction), CancellationToken.None);
+
+        Assert.Equal(1, writer);
+    }
+
+    [Fact]
     public async Task Initialize_DatabaseFromNewerBuild_RefusesToStart()
     {
         await _database.WriteAsync(
@@ -138,9 +160,9 @@ public sealed class SqliteDatabaseTests : IAsyncLifetime
         Directory.Delete(_directory, recursive: true);
     }
 
-    private SqliteDatabase Open()
+    private SqliteDatabase Open(SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
-        var options = Options.Create(new StorageOptions { DatabasePath = DatabasePath });
+        var options = Options.Create(new StorageOptions { DatabasePath = DatabasePath, Synchronous = synchronous });
         return new SqliteDatabase(new SqliteConnectionFactory(options), _notifier, options, NullLogger<SqliteDatabase>.Instance);
     }
 }
