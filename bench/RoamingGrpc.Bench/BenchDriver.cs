@@ -63,6 +63,11 @@ internal static class BenchDriver
                 rows.AddRange(await StatusStreamAsync(root, sqlite, memory, json, notes).ConfigureAwait(false));
             }
 
+            if (Selected("durability"))
+            {
+                rows.AddRange(await Durability.RunAsync(root, serverCore, Pairs, notes).ConfigureAwait(false));
+            }
+
             if (Selected("scale"))
             {
                 rows.AddRange(await DataScale.RunAsync(root, serverCore, Pairs, notes).ConfigureAwait(false));

@@ -35,6 +35,10 @@ internal static class BenchServer
         {
             "csp" => Endpoint(BenchParties.Csp, BenchParties.Cso, root, "csp", null),
             "cso-sqlite" => Endpoint(BenchParties.Cso, BenchParties.Csp, root, "cso-sqlite", null),
+            "cso-sqlite-full" or "cso-sqlite-normal" => Endpoint(BenchParties.Cso, BenchParties.Csp, root, kind, null, new Dictionary<string, string?>
+            {
+                ["Roaming:DatabaseSynchronous"] = kind == "cso-sqlite-full" ? "Full" : "Normal",
+            }),
             "cso-memory" => Endpoint(BenchParties.Cso, BenchParties.Csp, root, "cso-memory", services =>
             {
                 services.AddSingleton<IEvseStatusStore, InMemoryStatusStore>();
@@ -82,7 +86,8 @@ internal static class BenchServer
         Domain.Parties.PartyIdentity partner,
         string root,
         string name,
-        Action<IServiceCollection>? services)
+        Action<IServiceCollection>? services,
+        IReadOnlyDictionary<string, string?>? more = null)
     {
         var settings = EndpointOverrides.For(
             self,
@@ -95,6 +100,11 @@ internal static class BenchServer
         // The configuration's levels win over the logging builder's minimum: warnings and errors only, as the
         // servers' logs are for diagnosing a run (the pushes to the driver's dead URL warn), not per-call output.
         var overrides = new Dictionary<string, string?>(settings) { ["Logging:LogLevel:Default"] = "Warning" };
+        foreach (var (key, value) in more ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
         return RoamingEndpointHost.Build(null, overrides, Logging, configureServices: services);
     }
 

@@ -100,5 +100,21 @@ internal sealed class StreamTarget : IAsyncDisposable
         return (applied + 1) / watch.Elapsed.TotalSeconds;
     }
 
+    /// <summary>
+    /// Reports one change in a call of its own (a fresh request id), as a station that reports each change when it
+    /// happens; the answer comes after the change is committed.
+    /// </summary>
+    public async Task ReportOneAsync()
+    {
+        var (evseId, status) = _changes.Next();
+        var request = new ReportEvseStatusRequest { RequestId = Guid.NewGuid().ToString() };
+        request.Statuses.Add(new EvseStatusEvent { EvseId = evseId, Status = status, ChangeTime = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) });
+        var response = await _backoffice.ReportEvseStatusAsync(request).ConfigureAwait(false);
+        if (response.AppliedCount != 1)
+        {
+            throw new InvalidOperationException($"the change of {evseId} to {status} was not applied");
+        }
+    }
+
     public async ValueTask DisposeAsync() => await _consumer.DisposeAsync().ConfigureAwait(false);
 }
