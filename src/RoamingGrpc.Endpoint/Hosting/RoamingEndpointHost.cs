@@ -141,7 +141,8 @@ public static class RoamingEndpointHost
         services.AddSettingsSections(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new EndpointCredentials(settings.CertificateDirectory, settings.Identity, provider.GetRequiredService<ILogger<EndpointCredentials>>()));
-        services.AddSingleton(provider => new RevocationList(settings.RevocationFile, provider.GetRequiredService<ILogger<RevocationList>>()));
+        // The revocation file is watched on the real clock: files change in real time, whatever clock the endpoint keeps.
+        services.AddSingleton(provider => new RevocationList(settings.RevocationFile, provider.GetRequiredService<ILogger<RevocationList>>(), TimeProvider.System));
         services.AddSqliteStorage(storage => storage.DatabasePath = settings.Database);
         services.AddHostedService<StorageStartup>();
         services.AddSingleton<RoamingMetrics>();
@@ -163,6 +164,7 @@ public static class RoamingEndpointHost
             provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PlatformDescription>();
         services.AddSingleton<CallerAuthorizer>();
+        services.AddSingleton<CallerWatches>();
         services.AddSingleton<IdempotentWriter>();
         services.AddSingleton<PartnerHandshaker>();
         services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());
