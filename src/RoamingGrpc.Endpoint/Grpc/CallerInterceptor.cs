@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Security;
 
 namespace RoamingGrpc.Endpoint.Grpc;
@@ -39,7 +40,7 @@ internal sealed class CallerInterceptor(CallerAuthorizer authorizer, CallerWatch
         var caller = Authorize(context);
         using var scope = BeginScope(caller, context, null);
         return await WatchedAsync(context, caller, (watched, watch) =>
-            continuation(new WatchedStreamReader<TRequest>(requestStream, watch), watched)).ConfigureAwait(false);
+            continuation(watch is null ? requestStream : new WatchedStreamReader<TRequest>(requestStream, watch), watched)).ConfigureAwait(false);
     }
 
     public override async Task ServerStreamingServerHandler<TRequest, TResponse>(
@@ -49,7 +50,7 @@ internal sealed class CallerInterceptor(CallerAuthorizer authorizer, CallerWatch
         using var scope = BeginScope(caller, context, RequestIdOf(request));
         await WatchedAsync(context, caller, async (watched, watch) =>
         {
-            await continuation(request, new WatchedStreamWriter<TResponse>(responseStream, watch), watched).ConfigureAwait(false);
+            await continuation(request, watch is null ? responseStream : new WatchedStreamWriter<TResponse>(responseStream, watch), watched).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
     }
@@ -61,22 +62,38 @@ internal sealed class CallerInterceptor(CallerAuthorizer authorizer, CallerWatch
         using var scope = BeginScope(caller, context, null);
         await WatchedAsync(context, caller, async (watched, watch) =>
         {
-            await continuation(new WatchedStreamReader<TRequest>(requestStream, watch), new WatchedStreamWriter<TResponse>(responseStream, watch), watched).ConfigureAwait(false);
+            await continuation(
+                watch is null ? requestStream : new WatchedStreamReader<TRequest>(requestStream, watch),
+                watch is null ? responseStream : new WatchedStreamWriter<TResponse>(responseStream, watch),
+                watched).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
     }
 
-    private PartyIdentity Authorize(ServerCallContext context)
+    // The caller, or null for a call on the loopback health listener (no certificate; the health service only).
+    private PartyIdentity? Authorize(ServerCallContext context)
     {
         var http = context.GetHttpContext();
+        if (HealthListener.Serves(http))
+        {
+            return context.Method.StartsWith(HealthListener.ServicePath, StringComparison.Ordinal)
+                ? null
+                : throw RoamingErrors.Unauthenticated(ErrorReason.CertificateInvalid, $"{context.Method} is not served on the health listener.");
+        }
+
         var caller = authorizer.Authorize(http.Connection.ClientCertificate, CallersOf(http), context.Method);
         http.Items[CallerContext.ItemKey] = caller;
         return caller;
     }
 
     // Runs a streaming call with its caller under watch; a refused caller ends the call with the refusal.
-    private async Task<T> WatchedAsync<T>(ServerCallContext context, PartyIdentity caller, Func<ServerCallContext, CallerWatch, Task<T>> call)
+    private async Task<T> WatchedAsync<T>(ServerCallContext context, PartyIdentity? caller, Func<ServerCallContext, CallerWatch?, Task<T>> call)
     {
+        if (caller is null)
+        {
+            return await call(context, null).ConfigureAwait(false);
+        }
+
         var http = context.GetHttpContext();
         using var watch = watches.Watch(http.Connection.ClientCertificate!, CallersOf(http), context.Method, caller);
         using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, watch.Token);
@@ -100,10 +117,10 @@ internal sealed class CallerInterceptor(CallerAuthorizer authorizer, CallerWatch
 
     private static CallersAttribute? CallersOf(HttpContext http) => http.GetEndpoint()?.Metadata.GetMetadata<CallersAttribute>();
 
-    private IDisposable? BeginScope(PartyIdentity caller, ServerCallContext context, string? requestId) =>
+    private IDisposable? BeginScope(PartyIdentity? caller, ServerCallContext context, string? requestId) =>
         logger.BeginScope(new Dictionary<string, object?>
         {
-            ["Peer"] = caller.ToString(),
+            ["Peer"] = caller?.ToString() ?? "health listener",
             ["Method"] = context.Method,
             ["RequestId"] = requestId,
         });
