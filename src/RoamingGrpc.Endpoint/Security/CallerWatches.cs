@@ -42,9 +42,6 @@ internal sealed partial class CallerWatches : IDisposable
         _tick = clock.CreateTimer(_ => RecheckAll(), null, interval, interval);
     }
 
-    /// <summary>The callers under watch (open long-lived calls of authenticated callers).</summary>
-    public int Count => _open.Count;
-
     /// <summary>Starts watching the caller of a call just authorized; dispose the watch when the call ends.</summary>
     public CallerWatch Watch(X509Certificate2 certificate, CallersAttribute? callers, string method, PartyIdentity caller)
     {
