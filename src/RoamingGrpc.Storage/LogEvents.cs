@@ -141,5 +141,6 @@ public static class LogEvents
     public static class Calls
     {
         public const int Unexpected = 4001;
+        public const int CallerRefused = 4002;
     }
 }

@@ -122,7 +122,12 @@ internal static class ServeCommand
     /// <summary>The one line <c>serve</c> ends with when a listen address is in use: the setting, the address, the flag to change it.</summary>
     private static string Describe(BusyListener busy) =>
         $"{busy.Setting} {busy.Address} is in use by another process; choose another port ("
-        + (busy.Setting == EndpointSettings.MetricsListenSetting ? "serve --metrics HOST:PORT, or empty to turn metrics off" : "serve --listen HOST:PORT")
+        + (busy.Setting switch
+        {
+            EndpointSettings.MetricsListenSetting => "serve --metrics HOST:PORT, or empty to turn metrics off",
+            EndpointSettings.HealthListenSetting => "Roaming:Health:Listen HOST:PORT, or empty to turn the health listener off",
+            _ => "serve --listen HOST:PORT",
+        })
         + ").";
 
     private static bool TryParsePartner(string text, out string role, out string party, out string? url)

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Connections;
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
-/// A configured listener whose address another process holds, named by its setting (<c>Roaming:Listen</c> or
-/// <c>Roaming:Metrics:Listen</c>), so that <c>roaming serve</c> can say which setting to change instead of ending with
+/// A configured listener whose address another process holds, named by its setting (<c>Roaming:Listen</c>,
+/// <c>Roaming:Metrics:Listen</c> or <c>Roaming:Health:Listen</c>), so that <c>roaming serve</c> can say which setting to change instead of ending with
 /// Kestrel's stack trace.
 /// </summary>
 internal sealed record BusyListener(string Setting, IPEndPoint Address)
@@ -69,6 +69,11 @@ internal sealed record BusyListener(string Setting, IPEndPoint Address)
         if (settings.MetricsListen is { } metrics)
         {
             yield return (new BusyListener(EndpointSettings.MetricsListenSetting, metrics), $"http://{metrics}");
+        }
+
+        if (settings.HealthListen is { } health)
+        {
+            yield return (new BusyListener(EndpointSettings.HealthListenSetting, health), $"http://{health}");
         }
 
         yield return (new BusyListener(EndpointSettings.ListenSetting, settings.Listen), $"https://{settings.Listen}");

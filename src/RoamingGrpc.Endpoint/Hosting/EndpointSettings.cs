@@ -8,7 +8,7 @@ namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
 /// Who and where the endpoint is (<see cref="RoamingEndpointOptions"/>: role, party, listeners, partners, certificates,
-/// storage, metrics), checked and parsed once before the host is built, since it decides what the host is: a bad
+/// storage, metrics, health listener), checked and parsed once before the host is built, since it decides what the host is: a bad
 /// setting stops the process with one line per problem naming the setting, before anything listens. How the endpoint
 /// works (timeouts, windows, limits) is in the settings sections, validated at start (<see cref="SettingsSections"/>).
 /// </summary>
@@ -40,11 +40,17 @@ internal sealed record EndpointSettings(
     /// <summary>The name of the endpoint's OpenTelemetry meter.</summary>
     public string MeterName { get; init; } = Observability.RoamingMetrics.MeterName;
 
+    /// <summary>The loopback address of the health listener (plain HTTP/2, no client certificates), or null for none.</summary>
+    public IPEndPoint? HealthListen { get; init; }
+
     /// <summary>The setting of the partner-facing listener's address.</summary>
     public const string ListenSetting = "Roaming:Listen";
 
     /// <summary>The setting of the metrics listener's address (empty = no metrics listener).</summary>
     public const string MetricsListenSetting = "Roaming:Metrics:Listen";
+
+    /// <summary>The setting of the health listener's address (empty = no health listener).</summary>
+    public const string HealthListenSetting = "Roaming:Health:Listen";
 
     /// <summary>Validates <paramref name="options"/>; throws <see cref="InvalidOperationException"/> listing every problem.</summary>
     public static EndpointSettings From(RoamingEndpointOptions options)
@@ -74,6 +80,20 @@ internal sealed record EndpointSettings(
         {
             // Kestrel would fail to bind the second one; said here, a busy address at start is always another process's.
             problems.Add($"{MetricsListenSetting} must not use the port of {ListenSetting} (both {metrics.Port}).");
+        }
+
+        var health = string.IsNullOrEmpty(options.Health.Listen) ? null : ParseListen(options.Health.Listen, HealthListenSetting, problems);
+        if (health is not null)
+        {
+            if (!IPAddress.IsLoopback(health.Address))
+            {
+                // It asks for no certificate: only the machine itself may reach it.
+                problems.Add($"{HealthListenSetting} must be a loopback address (127.0.0.1, ::1 or localhost; was '{options.Health.Listen}').");
+            }
+            else if ((listen is not null && Overlap(listen, health)) || (metrics is not null && Overlap(metrics, health)))
+            {
+                problems.Add($"{HealthListenSetting} must not use the port of {(listen is not null && Overlap(listen, health) ? ListenSetting : MetricsListenSetting)} (both {health.Port}).");
+            }
         }
 
         Uri? publicUrl = null;
@@ -145,6 +165,7 @@ internal sealed record EndpointSettings(
             Database = Path.GetFullPath(options.Database),
             DatabaseSynchronous = synchronous,
             MeterName = options.Metrics.MeterName,
+            HealthListen = health,
         };
     }
 

@@ -12,7 +12,7 @@ namespace RoamingGrpc.Endpoint.Hosting;
 /// <summary>
 /// Kestrel for a roaming endpoint: the partner-facing listener HTTP/2 only, TLS 1.3 preferred and 1.2 minimum, a client
 /// certificate required and validated against the roaming CA during the TLS handshake, explicit HTTP/2 limits; the
-/// optional metrics listener plain HTTP/1.1.
+/// optional metrics listener plain HTTP/1.1; the optional health listener plain HTTP/2 on loopback (gRPC health only).
 /// </summary>
 internal static partial class KestrelSetup
 {
@@ -34,6 +34,17 @@ internal static partial class KestrelSetup
             // there is no protocol negotiation, so Kestrel would serve HTTP/1.1 anyway and warn at every start that
             // HTTP/2 is not enabled; Prometheus scrapes over HTTP/1.1.
             kestrel.Listen(metrics, listen => listen.Protocols = HttpProtocols.Http1);
+        }
+
+        if (settings.HealthListen is { } health)
+        {
+            // Plain HTTP/2 with prior knowledge, as gRPC health probes speak it; loopback only (EndpointSettings), since
+            // it asks for no certificate.
+            kestrel.Listen(health, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                HealthListener.Mark(listen);
+            });
         }
 
         kestrel.Listen(settings.Listen, listen =>

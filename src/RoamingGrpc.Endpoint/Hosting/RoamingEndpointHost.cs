@@ -86,10 +86,25 @@ public static class RoamingEndpointHost
         builder.WebHost.ConfigureKestrel(kestrel => KestrelSetup.Configure(kestrel, settings, kestrel.ApplicationServices.GetRequiredService<IOptions<LimitsOptions>>().Value));
 
         var app = builder.Build();
+        if (settings.HealthListen is not null)
+        {
+            // The health listener serves the gRPC health service and nothing else (HTTP 404 is gRPC's UNIMPLEMENTED).
+            app.UseWhen(HealthListener.Serves, health => health.Use((context, next) =>
+            {
+                if (context.Request.Path.StartsWithSegments(HealthListener.ServicePath.TrimEnd('/'), StringComparison.Ordinal))
+                {
+                    return next(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            }));
+        }
+
         if (settings.MetricsListen is not null)
         {
-            // The metrics listener is the only plain-HTTP one: it serves GET /metrics and nothing else.
-            app.UseWhen(context => !context.Request.IsHttps, metrics =>
+            // The metrics listener is the other plain-HTTP one: it serves GET /metrics and nothing else.
+            app.UseWhen(context => !context.Request.IsHttps && !HealthListener.Serves(context), metrics =>
             {
                 metrics.UseOpenTelemetryPrometheusScrapingEndpoint();
                 metrics.Run(context =>
@@ -111,8 +126,11 @@ public static class RoamingEndpointHost
             app.MapCspRole();
         }
 
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        // Health and reflection come from libraries: the policy our services carry as [Callers] is given here. A partner's
+        // monitoring may ask before its endpoint's handshake; parties without an agreement learn nothing. A load balancer
+        // without a certificate asks the loopback health listener.
+        app.MapGrpcHealthChecksService().WithMetadata(new CallersAttribute(CallerPolicy.PartnerOrOwnBackoffice));
+        app.MapGrpcReflectionService().WithMetadata(new CallersAttribute(CallerPolicy.PartnerOrOwnBackoffice));
         return app;
     }
 
@@ -141,7 +159,8 @@ public static class RoamingEndpointHost
         services.AddSettingsSections(configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new EndpointCredentials(settings.CertificateDirectory, settings.Identity, provider.GetRequiredService<ILogger<EndpointCredentials>>()));
-        services.AddSingleton(provider => new RevocationList(settings.RevocationFile, provider.GetRequiredService<ILogger<RevocationList>>()));
+        // The revocation file is watched on the real clock: files change in real time, whatever clock the endpoint keeps.
+        services.AddSingleton(provider => new RevocationList(settings.RevocationFile, provider.GetRequiredService<ILogger<RevocationList>>(), TimeProvider.System));
         services.AddSqliteStorage(storage =>
         {
             storage.DatabasePath = settings.Database;
@@ -167,6 +186,7 @@ public static class RoamingEndpointHost
             provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<PlatformDescription>();
         services.AddSingleton<CallerAuthorizer>();
+        services.AddSingleton<CallerWatches>();
         services.AddSingleton<IdempotentWriter>();
         services.AddSingleton<PartnerHandshaker>();
         services.AddSingleton<IPartnerHandshaker>(provider => provider.GetRequiredService<PartnerHandshaker>());

@@ -4,7 +4,7 @@ namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
 /// The <c>Roaming</c> configuration section: who this endpoint is, where it listens, its certificates, database,
-/// partners and metrics listener (the settings sections below it, <c>Roaming:Charging</c> and the like, are bound to
+/// partners, metrics and health listeners (the settings sections below it, <c>Roaming:Charging</c> and the like, are bound to
 /// their own options classes, see <see cref="SettingsSections"/>). Bound from JSON, environment variables (<c>Roaming__PartyId</c>) and the
 /// <c>roaming serve</c> flags, in that order of precedence (flags win).
 /// </summary>
@@ -59,4 +59,7 @@ internal sealed class RoamingEndpointOptions
 
     /// <summary>The Prometheus metrics listener.</summary>
     public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>The optional loopback health listener (no client certificates).</summary>
+    public HealthOptions Health { get; set; } = new();
 }

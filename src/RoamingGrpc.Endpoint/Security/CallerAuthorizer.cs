@@ -14,17 +14,11 @@ namespace RoamingGrpc.Endpoint.Security;
 /// Decides, on every call, who the caller is and whether it may call this service. The TLS handshake already
 /// checked chain, validity and key usage; here the certificate is rechecked against the revocation list and its
 /// validity period (connections outlive both), and the caller's role and registration against the service's
-/// <see cref="CallersAttribute"/>.
+/// <see cref="CallersAttribute"/> (endpoint metadata: the attribute of our services, the one the host gives health
+/// and reflection). Open streams are authorized again while they run (<see cref="CallerWatches"/>).
 /// </summary>
 internal sealed class CallerAuthorizer(PeerCertificateValidator validator, EndpointSettings settings, PartnerDirectory partners)
 {
-    private static readonly HashSet<string> OpenServices = new(StringComparer.Ordinal)
-    {
-        "grpc.health.v1.Health",
-        "grpc.reflection.v1alpha.ServerReflection",
-        "grpc.reflection.v1.ServerReflection",
-    };
-
     // Kestrel keeps one certificate instance per connection: the full validation is done once per connection.
     private readonly ConditionalWeakTable<X509Certificate2, PeerValidation> _validated = [];
 
@@ -44,13 +38,17 @@ internal sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpo
         }
 
         var caller = validation.Identity!;
-        var policy = callers?.Policy ?? (OpenServices.Contains(ServiceName(method)) ? CallerPolicy.AnyPeer : (CallerPolicy?)null);
+        var policy = callers?.Policy;
+        if (policy == CallerPolicy.PartnerOrOwnBackoffice)
+        {
+            // Health and reflection: the endpoint's own back office, or a partner as below (before its handshake too).
+            policy = IsOwnBackoffice(caller) ? CallerPolicy.OwnBackoffice : CallerPolicy.Partner;
+        }
+
         switch (policy)
         {
-            case CallerPolicy.AnyPeer:
-                return caller;
             case CallerPolicy.OwnBackoffice:
-                if (caller.Role != PartyRole.Backoffice || caller.PartyId != settings.Identity.PartyId)
+                if (!IsOwnBackoffice(caller))
                 {
                     throw RoleNotAllowed(caller, Role.Backoffice, $"{method} is this endpoint's back-office API and admits only backoffice:{settings.Identity.PartyId}; the caller is {caller}.");
                 }
@@ -87,16 +85,13 @@ internal sealed class CallerAuthorizer(PeerCertificateValidator validator, Endpo
         }
     }
 
+    private bool IsOwnBackoffice(PartyIdentity caller) =>
+        caller.Role == PartyRole.Backoffice && caller.PartyId == settings.Identity.PartyId;
+
     private static RoamingException RoleNotAllowed(PartyIdentity caller, Role allowed, string message) =>
         RoamingErrors.Create(
             ErrorKind.Forbidden,
             ErrorReason.RoleNotAllowed,
             message,
             [new("role", ProtoEnumNames.Of(ProtoMapping.ToProto(caller.Role))), new("allowed_roles", ProtoEnumNames.Of(allowed))]);
-
-    private static string ServiceName(string method)
-    {
-        var slash = method.IndexOf('/', 1);
-        return slash > 1 ? method[1..slash] : method;
-    }
 }

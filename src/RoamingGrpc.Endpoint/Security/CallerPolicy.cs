@@ -12,6 +12,11 @@ internal enum CallerPolicy
     /// <summary>This endpoint's own back office: a backoffice certificate of this endpoint's party.</summary>
     OwnBackoffice = 3,
 
-    /// <summary>Any holder of a valid roaming certificate (health and reflection).</summary>
-    AnyPeer = 4,
+    /// <summary>
+    /// This endpoint's own back office, or a partner of the opposite role that is admitted (configured, see
+    /// <c>PartnerDirectory.IsAdmitted</c>) whether or not it has completed the handshake: health and reflection, which a
+    /// partner's monitoring may ask before its endpoint handshakes. Not any holder of a roaming certificate: a party
+    /// without an agreement learns nothing of the endpoint.
+    /// </summary>
+    PartnerOrOwnBackoffice = 4,
 }

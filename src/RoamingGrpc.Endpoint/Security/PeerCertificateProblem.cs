@@ -15,7 +15,10 @@ internal enum PeerCertificateProblem
     /// <summary>Outside its validity period.</summary>
     Expired,
 
-    /// <summary>Lacks the extended key usage for this direction (client or server authentication).</summary>
+    /// <summary>
+    /// Lacks the extended key usage for this direction (client or server authentication), or the extended key usage
+    /// extension altogether.
+    /// </summary>
     WrongKeyUsage,
 
     /// <summary>On the revocation list.</summary>

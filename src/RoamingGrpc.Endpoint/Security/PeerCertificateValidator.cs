@@ -5,7 +5,10 @@ namespace RoamingGrpc.Endpoint.Security;
 
 /// <summary>
 /// Validates partner certificates against the roaming CA only (custom root trust, never the system store):
-/// chain, validity period, extended key usage for the direction, revocation list, and the role identity.
+/// chain, validity period (on the endpoint's clock), extended key usage for the direction, revocation list, and the
+/// role identity. The extended key usage extension is required: .NET (as RFC 5280) takes a certificate without it
+/// for "any purpose", but every certificate of the network states its usages (our CA always adds them), so one
+/// without them was not issued for this network's TLS and is refused.
 /// </summary>
 internal sealed class PeerCertificateValidator(EndpointCredentials credentials, RevocationList revocations, TimeProvider clock)
 {
@@ -29,9 +32,14 @@ internal sealed class PeerCertificateValidator(EndpointCredentials credentials, 
         }
 
         var now = clock.GetUtcNow();
-        if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
+        if (now > certificate.NotAfter.ToUniversalTime())
         {
-            return PeerValidation.Invalid(PeerCertificateProblem.Expired, $"certificate is valid from {certificate.NotBefore:O} to {certificate.NotAfter:O}");
+            return PeerValidation.Invalid(PeerCertificateProblem.Expired, $"certificate expired at {certificate.NotAfter.ToUniversalTime():O}");
+        }
+
+        if (now < certificate.NotBefore.ToUniversalTime())
+        {
+            return PeerValidation.Invalid(PeerCertificateProblem.Expired, $"certificate is not valid before {certificate.NotBefore.ToUniversalTime():O}");
         }
 
         return earlier;
@@ -55,6 +63,18 @@ internal sealed class PeerCertificateValidator(EndpointCredentials credentials, 
         if (!chain.Build(certificate))
         {
             return ChainProblem(chain, usage);
+        }
+
+        // The chain policy above accepts a certificate without the extension for any usage; the network requires it.
+        var usages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().ToList();
+        if (usages.Count == 0)
+        {
+            return PeerValidation.Invalid(PeerCertificateProblem.WrongKeyUsage, $"certificate has no extended key usage extension; {usage.FriendlyName} is required");
+        }
+
+        if (!usages.SelectMany(extension => extension.EnhancedKeyUsages.Cast<Oid>()).Any(oid => oid.Value == usage.Value))
+        {
+            return PeerValidation.Invalid(PeerCertificateProblem.WrongKeyUsage, $"certificate is not valid for {usage.FriendlyName}");
         }
 
         if (revocations.IsRevoked(certificate.SerialNumber))

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Security;
@@ -11,15 +12,28 @@ namespace RoamingGrpc.Endpoint.Security;
 /// changes, so a revocation takes effect on the next call without a restart. A configured file must exist at
 /// start (a mistyped path must not silently disable revocation); a file that later disappears, cannot be read
 /// or cannot be parsed keeps the last good list and is logged as an error.
+/// <para>
+/// When watched (<paramref name="pollClock"/>), the file is also looked at every <see cref="PollInterval"/> without
+/// waiting for a call, and every newly loaded list fires the change token (<see cref="GetChangeToken"/>), so that open
+/// streams are re-checked at once. Polling, not a file system watcher: a watcher takes an inotify instance, of which
+/// a user has 128 on a default Linux, shared by every process of that user.
+/// </para>
 /// </summary>
-internal sealed partial class RevocationList
+internal sealed partial class RevocationList : IDisposable
 {
+    /// <summary>How often a watched file is looked at (its timestamp and size; it is read only when they changed).</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
     private readonly string? _path;
     private readonly ILogger<RevocationList> _logger;
+    private readonly ITimer? _poll;
 
-    /// <summary>Loads <paramref name="path"/> (null: no revocation list).</summary>
+    /// <summary>
+    /// Loads <paramref name="path"/> (null: no revocation list). With <paramref name="pollClock"/>, the file is watched
+    /// on that clock (a real one: files change in real time, whatever clock the endpoint keeps).
+    /// </summary>
     /// <exception cref="InvalidOperationException">The configured file does not exist.</exception>
-    public RevocationList(string? path, ILogger<RevocationList> logger)
+    public RevocationList(string? path, ILogger<RevocationList> logger, TimeProvider? pollClock = null)
     {
         _path = path;
         _logger = logger;
@@ -30,11 +44,25 @@ internal sealed partial class RevocationList
         }
 
         Current();
+        if (path is not null && pollClock is not null)
+        {
+            _poll = pollClock.CreateTimer(_ => Current(), null, PollInterval, PollInterval);
+        }
     }
 
     private readonly Lock _gate = new();
     private FrozenSet<string> _serials = FrozenSet<string>.Empty;
     private (DateTime WriteTime, long Length) _seen = (DateTime.MinValue, -1);
+    private CancellationTokenSource _changed = new();
+
+    /// <summary>
+    /// A token that fires when a new list was loaded (a changed file, seen by a call or by the poll). It fires once;
+    /// take a new one after it fired (<see cref="ChangeToken.OnChange(Func{IChangeToken?}, Action)"/> does).
+    /// </summary>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
+
+    /// <inheritdoc />
+    public void Dispose() => _poll?.Dispose();
 
     /// <summary>True when the serial number (hex, any case) is on the list.</summary>
     public bool IsRevoked(string serialNumber)
@@ -65,6 +93,8 @@ internal sealed partial class RevocationList
             return _serials;
         }
 
+        CancellationTokenSource? fired = null;
+        FrozenSet<string> serials;
         lock (_gate)
         {
             if (stamp != _seen)
@@ -80,11 +110,16 @@ internal sealed partial class RevocationList
                 if (loaded is not null)
                 {
                     Log.Loaded(_logger, path, _serials.Count);
+                    fired = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
                 }
             }
 
-            return _serials;
+            serials = _serials;
         }
+
+        // Outside the lock: the listeners re-check right away, which reads the list again.
+        fired?.Cancel();
+        return serials;
     }
 
     private FrozenSet<string>? Parse(string file)

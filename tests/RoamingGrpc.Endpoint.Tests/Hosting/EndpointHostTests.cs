@@ -104,6 +104,48 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
         Assert.Equal(expected, level);
     }
 
+    [Theory]
+    [InlineData("*:7445")]
+    [InlineData("0.0.0.0:7445")]
+    [InlineData("10.1.2.3:7445")]
+    public void From_HealthListenNotLoopback_Rejected(string health)
+    {
+        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
+        options.Health.Listen = health;
+
+        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
+
+        Assert.Contains("Roaming:Health:Listen must be a loopback address", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:7443", "Roaming:Listen")]
+    [InlineData("127.0.0.1:9464", "Roaming:Metrics:Listen")]
+    public void From_HealthListenOnThePortOfAnotherListener_Rejected(string health, string other)
+    {
+        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC", Listen = "127.0.0.1:7443" };
+        options.Metrics.Listen = "127.0.0.1:9464";
+        options.Health.Listen = health;
+
+        var error = Assert.Throws<InvalidOperationException>(() => EndpointSettings.From(options));
+
+        Assert.Contains($"Roaming:Health:Listen must not use the port of {other}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void From_HealthListen_OffByDefaultLoopbackAccepted()
+    {
+        var options = new RoamingEndpointOptions { Role = "cso", PartyId = "DE*ABC" };
+        Assert.Null(EndpointSettings.From(options).HealthListen);
+
+        foreach (var (health, expected) in new[] { ("127.0.0.1:7445", "127.0.0.1:7445"), ("localhost:0", "127.0.0.1:0"), ("[::1]:7445", "[::1]:7445") })
+        {
+            options.Health.Listen = health;
+
+            Assert.Equal(IPEndPoint.Parse(expected), EndpointSettings.From(options).HealthListen);
+        }
+    }
+
     [Fact]
     public async Task Build_JsonConfigFileAndEnvironment_BindSettingsWithFlagsWinning()
     {
@@ -119,7 +161,8 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
                 "CertificateDirectory": "{{endpoints.CsoCertificates}}",
                 "Database": "{{Path.Combine(endpoints.Root, "json.db")}}",
                 "Partners": [ { "Role": "csp", "PartyId": "DE-8EO" } ],
-                "Limits": { "MaxStreamsPerConnection": 77 }
+                "Limits": { "MaxStreamsPerConnection": 77 },
+                "Health": { "Listen": "127.0.0.1:0" }
               }
             }
             """);
@@ -132,6 +175,7 @@ public sealed class EndpointHostTests(ITestOutputHelper output)
             var limits = app.Services.GetRequiredService<IOptions<LimitsOptions>>().Value;
 
             Assert.Equal("From flags", settings.DisplayName);
+            Assert.Equal(new IPEndPoint(IPAddress.Loopback, 0), settings.HealthListen);
             Assert.Equal(77, limits.MaxStreamsPerConnection);
             Assert.Equal(TimeSpan.FromSeconds(42), limits.KeepAlivePingDelay);
             Assert.Equal([PartyIdentity.Create(PartyRole.Csp, "DE-8EO")], app.Services.GetRequiredService<EndpointSettings>().Partners.Select(partner => partner.Identity));

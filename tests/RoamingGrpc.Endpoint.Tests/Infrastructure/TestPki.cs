@@ -1,4 +1,6 @@
 using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Security;
@@ -45,6 +47,45 @@ public sealed class TestPki : IDisposable
             File.WriteAllText(Path.Combine(directory, CertificateAuthority.CaCertificateFile), Ca.Certificate.ExportCertificatePem() + "\n");
         }
 
+        return directory;
+    }
+
+    /// <summary>
+    /// Issues, from this network's CA, a certificate that our CA code never issues: extended key usages
+    /// <paramref name="usages"/> only, or no extended key usage extension at all when null (which .NET's chain policy
+    /// takes for "any purpose"). Otherwise as <see cref="Issue"/>: the role identity URI, localhost, valid from a day
+    /// ago for seven days.
+    /// </summary>
+    public string IssueWithUsages(string name, PartyRole role, string party, IReadOnlyCollection<string>? usages)
+    {
+        var directory = Path.Combine(Root, name);
+        var start = Later(DateTimeOffset.UtcNow.AddDays(-1), new DateTimeOffset(Ca.Certificate.NotBefore.ToUniversalTime()));
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={party}, OU={role.ToName()}"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        if (usages is not null)
+        {
+            var oids = new OidCollection();
+            foreach (var usage in usages)
+            {
+                oids.Add(new Oid(usage));
+            }
+
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(oids, false));
+        }
+
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddUri(new Uri(CertificateIdentity.ToUri(PartyIdentity.Create(role, party))));
+        san.AddDnsName("localhost");
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build(false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Ca.Certificate, true, false));
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var issued = request.Create(Ca.Certificate, start, start.AddDays(7), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        Ca.SaveIssued(withKey, directory);
         return directory;
     }
 

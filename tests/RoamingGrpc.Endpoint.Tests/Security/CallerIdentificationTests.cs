@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Partners;
@@ -20,6 +21,7 @@ namespace RoamingGrpc.Endpoint.Tests.Security;
 public sealed class CallerIdentificationTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
     [Fact]
     public async Task Handshake_NoClientCertificate_RefusedAtTlsAndNothingWritten()
@@ -86,6 +88,55 @@ public sealed class CallerIdentificationTests(ITestOutputHelper output)
         AssertRefusedAtTls(error);
         Assert.Contains(endpoints.Cso.Log.Lines, line => line.Contains("Expired", StringComparison.Ordinal));
         Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_ClientCertificateWithoutExtendedKeyUsage_RefusedAtTlsAndNothingWritten()
+    {
+        // .NET's chain policy takes a certificate without the extension for "any purpose"; the network requires it.
+        await using var endpoints = await StartSettledAsync();
+        var noUsage = endpoints.Pki.IssueWithUsages("csp-no-eku", PartyRole.Csp, "DE-8EO", usages: null);
+        var before = Snapshot(endpoints);
+
+        var error = await HandshakeAsync(endpoints, noUsage, TwoEndpoints.CspIdentity, "no-eku");
+
+        AssertRefusedAtTls(error);
+        Assert.Contains(endpoints.Cso.Log.Lines, line => line.Contains("WrongKeyUsage", StringComparison.Ordinal) && line.Contains("no extended key usage", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Handshake_ClientCertificateForServerAuthenticationOnly_RefusedAtTlsAndNothingWritten()
+    {
+        await using var endpoints = await StartSettledAsync();
+        var serverOnly = endpoints.Pki.IssueWithUsages("csp-server-only", PartyRole.Csp, "DE-8EO", [ServerAuthentication]);
+        var before = Snapshot(endpoints);
+
+        var error = await HandshakeAsync(endpoints, serverOnly, TwoEndpoints.CspIdentity, "server-only");
+
+        AssertRefusedAtTls(error);
+        Assert.Contains(endpoints.Cso.Log.Lines, line => line.Contains("WrongKeyUsage", StringComparison.Ordinal) && line.Contains("Client Authentication", StringComparison.Ordinal));
+        Assert.Equal(before, Snapshot(endpoints));
+    }
+
+    [Fact]
+    public async Task Call_PartnerServerCertificateWithoutExtendedKeyUsage_ClientRefusesTheServer()
+    {
+        // The CSO serves with a certificate of the right CA, role and party, but without the extension.
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        endpoints.Pki.IssueWithUsages("cso", PartyRole.Cso, "DE*ABC", usages: null);
+        await endpoints.StartCsoAsync(new Uri($"https://127.0.0.1:{TwoEndpoints.FreePort()}"));
+        var log = new TestLog(output, "DE-8EO client");
+        using var loggers = LoggerFactory.Create(logging => logging.AddProvider(log));
+        using var factory = PartnerChannelFactory.ForClient(endpoints.CspCertificates, TwoEndpoints.CspIdentity, loggers);
+        var client = new PlatformService.PlatformServiceClient(factory.Get(endpoints.Cso.Url, TwoEndpoints.CsoIdentity));
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: DateTime.UtcNow.Add(Deadline)));
+
+        Assert.Equal(StatusCode.Internal, error.StatusCode);
+        Assert.Contains("RemoteCertificateValidationCallback", FindInner<AuthenticationException>(error)!.Message, StringComparison.Ordinal);
+        Assert.Contains(log.Lines, line => line.Contains("Refused partner server", StringComparison.Ordinal) && line.Contains("no extended key usage", StringComparison.Ordinal));
     }
 
     [Fact]

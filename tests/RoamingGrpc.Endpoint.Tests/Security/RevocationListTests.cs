@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using RoamingGrpc.Endpoint.Security;
 
 namespace RoamingGrpc.Endpoint.Tests.Security;
@@ -43,6 +44,27 @@ public sealed class RevocationListTests : IDisposable
 
         Assert.True(list.IsRevoked("0A1B"));
         Assert.False(list.IsRevoked("0C"));
+    }
+
+    [Fact]
+    public void GetChangeToken_FileChangedWhileWatched_FiresOnTheNextPollOnlyForAReadableNewList()
+    {
+        var poll = new FakeTimeProvider();
+        using var list = new RevocationList(_file, NullLogger<RevocationList>.Instance, poll);
+        var unchanged = list.GetChangeToken();
+        poll.Advance(RevocationList.PollInterval);
+        Assert.False(unchanged.HasChanged, "the file did not change");
+
+        File.WriteAllText(_file, "0A1B\n");
+        Assert.False(unchanged.HasChanged, "nobody looked yet");
+        poll.Advance(RevocationList.PollInterval);
+
+        Assert.True(unchanged.HasChanged);
+        Assert.True(list.IsRevoked("0A1B"));
+        var next = list.GetChangeToken();
+        File.WriteAllText(_file, "0A1B\nnot-a-serial\n");
+        poll.Advance(RevocationList.PollInterval);
+        Assert.False(next.HasChanged, "a malformed file keeps the list in force: nothing changed");
     }
 
     public void Dispose() => Directory.Delete(Path.GetDirectoryName(_file)!, recursive: true);
