@@ -48,6 +48,24 @@ public sealed class MalformedMessageTests(ITestOutputHelper output)
         Assert.Single(endpoints.Cso.Log.Lines, line => line.Contains(GetPlatformInfoRequest.Descriptor.FullName, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Reflection_ListServices_GrpcOwnServicesBoundByTheDecodingBinderToo()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        await endpoints.StartCspAsync();
+        var reflection = new global::Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(
+            endpoints.Channel(endpoints.CsoCertificates, TwoEndpoints.CsoIdentity, endpoints.Csp));
+
+        using var call = reflection.ServerReflectionInfo(deadline: DateTime.UtcNow.Add(Deadline));
+        await call.RequestStream.WriteAsync(new global::Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = string.Empty });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(service => service.Name).ToList();
+
+        Assert.Contains("roaminggrpc.roaming.v1.PlatformService", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
     // An unknown field (number 1000) holding a group holding a group ... <paramref name="depth"/> deep: valid wire
     // format, which the decoder must walk level by level.
     private static byte[] NestedGroups(int depth)
