@@ -16,6 +16,11 @@ namespace RoamingGrpc.Endpoint.Limits;
 /// </summary>
 internal sealed partial class TlsAdmission(ConnectionAdmission admission, RefusalLog refusals, IOptions<LimitsOptions> limits, ILogger<TlsAdmission> logger)
 {
+    // Kestrel ends a handshake at its timeout without saying so; one that ended this close to it counts as timed out.
+    // Timers run on a coarse clock (milliseconds, on Linux the scheduler tick) and may fire a little before the
+    // timeout as a precise clock measures it.
+    private static readonly TimeSpan TimerSlack = TimeSpan.FromMilliseconds(50);
+
     private readonly TimeSpan _handshakeTimeout = limits.Value.TlsHandshakeTimeout;
 
     /// <summary>Runs before TLS, for the connection's whole life.</summary>
@@ -48,7 +53,7 @@ internal sealed partial class TlsAdmission(ConnectionAdmission admission, Refusa
             admission.Release(pending, HandshakeOutcome.Ended);
             if (pending.Outcome == HandshakeOutcome.Ended && !pending.CertificateRefused)
             {
-                Refused(source, age >= _handshakeTimeout ? RefusalReason.HandshakeTimedOut : RefusalReason.HandshakeFailed);
+                Refused(source, age + TimerSlack >= _handshakeTimeout ? RefusalReason.HandshakeTimedOut : RefusalReason.HandshakeFailed);
             }
         }
     }
