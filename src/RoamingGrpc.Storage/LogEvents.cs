@@ -38,6 +38,17 @@ public static class LogEvents
         public const int ClientRefused = 2201;
     }
 
+    /// <summary>Connections and calls refused by the endpoint's limits, logged once per source then summarized (2400s).</summary>
+    public static class Limits
+    {
+        public const int ConnectionRefused = 2401;
+        public const int HandshakeIncomplete = 2402;
+        public const int CallRefused = 2403;
+        public const int RefusalsSummarized = 2404;
+        public const int QuietRefusalsSummarized = 2405;
+        public const int MalformedMessage = 2406;
+    }
+
     /// <summary>Tokens issued by a CSP and its authorization decisions (2300s).</summary>
     public static class Tokens
     {

@@ -3,18 +3,19 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using RoamingGrpc.Endpoint.Limits;
 using RoamingGrpc.Endpoint.Security;
-using RoamingGrpc.Storage;
 
 namespace RoamingGrpc.Endpoint.Hosting;
 
 /// <summary>
 /// Kestrel for a roaming endpoint: the partner-facing listener HTTP/2 only, TLS 1.3 preferred and 1.2 minimum, a client
-/// certificate required and validated against the roaming CA during the TLS handshake, explicit HTTP/2 limits; the
-/// optional metrics listener plain HTTP/1.1; the optional health listener plain HTTP/2 on loopback (gRPC health only).
+/// certificate required and validated against the roaming CA during the TLS handshake within
+/// <c>Limits:TlsHandshakeTimeout</c>, connections in the handshake counted and capped by <see cref="TlsAdmission"/>,
+/// explicit HTTP/2 limits; the optional metrics listener plain HTTP/1.1; the optional health listener plain HTTP/2 on
+/// loopback (gRPC health only).
 /// </summary>
-internal static partial class KestrelSetup
+internal static class KestrelSetup
 {
     public static void Configure(KestrelServerOptions kestrel, EndpointSettings settings, LimitsOptions limits)
     {
@@ -53,9 +54,11 @@ internal static partial class KestrelSetup
             var services = listen.ApplicationServices;
             var credentials = services.GetRequiredService<EndpointCredentials>();
             var validator = services.GetRequiredService<PeerCertificateValidator>();
-            var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(KestrelSetup).FullName!);
+            var admission = services.GetRequiredService<TlsAdmission>();
+            listen.Use(next => connection => admission.BeforeTlsAsync(connection, next));
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
+                HandshakeTimeout = limits.TlsHandshakeTimeout,
                 SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                 CheckCertificateRevocation = false, // revocation is the roaming deny list, checked by the validator
@@ -67,18 +70,13 @@ internal static partial class KestrelSetup
                     var validation = validator.ValidateClient(certificate);
                     if (!validation.IsValid)
                     {
-                        Log.ClientRefused(logger, certificate?.Subject ?? "(none)", validation.Problem, validation.Detail);
+                        admission.CertificateRefused(certificate?.Subject ?? "(none)", validation.Problem, validation.Detail);
                     }
 
                     return validation.IsValid;
                 },
             });
+            listen.Use(next => connection => admission.AfterTls(connection, next));
         });
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = LogEvents.Tls.ClientRefused, Level = LogLevel.Warning, Message = "TLS handshake refused for client {Subject}: {Problem}, {Detail}")]
-        public static partial void ClientRefused(ILogger logger, string subject, PeerCertificateProblem problem, string detail);
     }
 }

@@ -27,8 +27,45 @@ internal sealed class LimitsOptions : ISettingsSection
     /// <summary>How long an unanswered PING may take before the connection is closed.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Maximum open connections; null means unlimited.</summary>
+    /// <summary>
+    /// Maximum open connections per listener, counted by Kestrel; null means unlimited. Connections that have not
+    /// completed TLS have their own, smaller cap (<see cref="MaxUnauthenticatedConnections"/>), so that they can never
+    /// take the places of authenticated partners.
+    /// </summary>
     public long? MaxConcurrentConnections { get; set; } = 10_000;
+
+    /// <summary>Time a new connection has to complete the TLS handshake (client certificate included) before it is closed.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// Connections still in the TLS handshake, all sources together; at the cap, the oldest one is closed to make room
+    /// for a new one (from a source under its own cap). Must be below <see cref="MaxConcurrentConnections"/>.
+    /// </summary>
+    public int MaxUnauthenticatedConnections { get; set; } = 1000;
+
+    /// <summary>
+    /// Connections still in the TLS handshake from one source (an IPv4 address, an IPv6 /64); more are closed at
+    /// once. At most <see cref="MaxUnauthenticatedConnections"/>.
+    /// </summary>
+    public int MaxUnauthenticatedPerAddress { get; set; } = 50;
+
+    /// <summary>
+    /// Time the single request message of a unary or server-streaming call has to arrive, from the call's headers;
+    /// then the call ends with DEADLINE_EXCEEDED / REQUEST_TIMEOUT without being processed.
+    /// </summary>
+    public TimeSpan RequestReceiveTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Unary calls one partner (one certificate identity) may have in progress, on all its connections together;
+    /// more get RESOURCE_EXHAUSTED / RATE_LIMITED. Streams are not counted.
+    /// </summary>
+    public int MaxConcurrentCallsPerPartner { get; set; } = 200;
+
+    /// <summary>
+    /// Refused connections and calls are logged once per source, then summarized per source once per this interval
+    /// (with their count by reason); every refusal is counted in the metric <c>roaming_refusals_total</c>.
+    /// </summary>
+    public TimeSpan RefusalLogInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <inheritdoc />
     public IEnumerable<string> Problems(string section) =>
@@ -43,5 +80,16 @@ internal sealed class LimitsOptions : ISettingsSection
             SettingRules.Positive(section, nameof(KeepAlivePingDelay), KeepAlivePingDelay),
             SettingRules.Positive(section, nameof(KeepAlivePingTimeout), KeepAlivePingTimeout),
             MaxConcurrentConnections <= 0 ? $"{section}:{nameof(MaxConcurrentConnections)} must be positive, or empty for no limit (was {MaxConcurrentConnections})." : null,
+            SettingRules.Within(section, nameof(TlsHandshakeTimeout), TlsHandshakeTimeout, TimeSpan.FromMinutes(1)),
+            SettingRules.Positive(section, nameof(MaxUnauthenticatedConnections), MaxUnauthenticatedConnections),
+            MaxUnauthenticatedConnections >= MaxConcurrentConnections
+                ? $"{section}:{nameof(MaxUnauthenticatedConnections)} must be below {nameof(MaxConcurrentConnections)} ({MaxConcurrentConnections}), or partners could find no place left (was {MaxUnauthenticatedConnections})."
+                : null,
+            MaxUnauthenticatedPerAddress <= 0 || MaxUnauthenticatedPerAddress > MaxUnauthenticatedConnections
+                ? $"{section}:{nameof(MaxUnauthenticatedPerAddress)} must be 1 to {nameof(MaxUnauthenticatedConnections)} ({MaxUnauthenticatedConnections}) (was {MaxUnauthenticatedPerAddress})."
+                : null,
+            SettingRules.Within(section, nameof(RequestReceiveTimeout), RequestReceiveTimeout, TimeSpan.FromMinutes(5)),
+            SettingRules.Positive(section, nameof(MaxConcurrentCallsPerPartner), MaxConcurrentCallsPerPartner),
+            SettingRules.Within(section, nameof(RefusalLogInterval), RefusalLogInterval, TimeSpan.FromHours(1)),
         }.OfType<string>();
 }

@@ -24,6 +24,7 @@ using RoamingGrpc.Endpoint.Features.Tokens;
 using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Idempotency;
+using RoamingGrpc.Endpoint.Limits;
 using RoamingGrpc.Endpoint.Observability;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Security;
@@ -115,6 +116,8 @@ public static class RoamingEndpointHost
             });
         }
 
+        // Before gRPC reads a request: the receive deadline and the calls in progress per partner.
+        app.UseMiddleware<CallLimitsMiddleware>();
         app.MapGrpcService<PlatformServiceImpl>();
         app.MapGrpcService<PartnerBackofficeServiceImpl>();
         if (settings.Identity.Role == PartyRole.Cso)
@@ -168,6 +171,14 @@ public static class RoamingEndpointHost
         });
         services.AddHostedService<StorageStartup>();
         services.AddSingleton<RoamingMetrics>();
+        services.AddSingleton<RefusalLog>();
+        services.AddSingleton<ConnectionAdmission>();
+        services.AddSingleton<TlsAdmission>();
+        services.AddSingleton<CallerNames>();
+        services.AddSingleton<CallsInProgress>();
+        services.AddSingleton<CallLimitsMiddleware>();
+        services.AddSingleton<MalformedMessages>();
+        services.AddHttpContextAccessor();
         services.AddHostedService<OutboxSampler>();
         services.AddOpenTelemetry().WithMetrics(metrics =>
         {
@@ -222,5 +233,6 @@ public static class RoamingEndpointHost
             })
             .AddCheck<StorageHealthCheck>("storage")
             .AddCheck<PartnerHealthCheck>("partners", tags: [PartnerHealthCheck.Tag]);
+        services.UseDecodingBinder(); // after every AddGrpc*: each registers gRPC's own binder
     }
 }

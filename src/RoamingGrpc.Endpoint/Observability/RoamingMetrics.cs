@@ -7,7 +7,8 @@ namespace RoamingGrpc.Endpoint.Observability;
 /// <summary>
 /// The endpoint's OpenTelemetry metrics (meter <c>Roaming:Metrics:MeterName</c>, by default <see cref="MeterName"/>), exported in Prometheus format on the metrics
 /// listener: calls by method and status code, call and authorization latency, open streams, events behind per partner
-/// stream, outbox depth and age per partner.
+/// stream, outbox depth and age per partner, connections and calls refused by the limits, connections still in the
+/// TLS handshake.
 /// </summary>
 internal sealed class RoamingMetrics : IDisposable
 {
@@ -25,6 +26,8 @@ internal sealed class RoamingMetrics : IDisposable
     private readonly Histogram<double> _callDuration;
     private readonly Histogram<double> _authorizationDuration;
     private readonly UpDownCounter<long> _openStreams;
+    private readonly Counter<long> _refusals;
+    private Func<int> _unauthenticated = () => 0;
     private readonly ConcurrentDictionary<long, (string Rpc, string Partner, Func<long> Behind)> _streams = new();
     private IReadOnlyList<(string Partner, long Depth, double OldestAgeSeconds)> _outbox = [];
     private long _nextStream;
@@ -41,6 +44,8 @@ internal sealed class RoamingMetrics : IDisposable
         _openStreams = _meter.CreateUpDownCounter<long>("roaming.streams.open", "{stream}", "Resumable streams open now, by RPC.");
         _meter.CreateObservableGauge("roaming.stream.events_behind", ObserveBehind, "{event}", "Events in the change log that a partner's stream has not acknowledged yet, by RPC and partner.");
         _meter.CreateObservableGauge("roaming.outbox.depth", () => _outbox.Select(row => new Measurement<long>(row.Depth, new KeyValuePair<string, object?>("partner", row.Partner))), "{entry}", "Durable pushes waiting for a partner.");
+        _refusals = _meter.CreateCounter<long>("roaming.refusals", "{refusal}", "Connections and calls refused by TLS or the endpoint's limits, by reason.");
+        _meter.CreateObservableGauge("roaming.connections.unauthenticated", () => Volatile.Read(ref _unauthenticated)(), "{connection}", "Connections in the TLS handshake now (not authenticated yet).");
         _meter.CreateObservableGauge("roaming.outbox.oldest_age", () => _outbox.Select(row => new Measurement<double>(row.OldestAgeSeconds, new KeyValuePair<string, object?>("partner", row.Partner))), "s", "Age of the oldest durable push waiting for a partner.");
     }
 
@@ -55,6 +60,12 @@ internal sealed class RoamingMetrics : IDisposable
     /// <summary>Records an authorization decision on the CSO.</summary>
     public void RecordAuthorization(string method, string decision, TimeSpan elapsed) =>
         _authorizationDuration.Record(elapsed.TotalSeconds, new TagList { { "method", method }, { "decision", decision } });
+
+    /// <summary>Counts a refused connection or call by <paramref name="reason"/> (e.g. <c>certificate_refused</c>).</summary>
+    public void RecordRefusal(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Where the number of connections in the TLS handshake is read from.</summary>
+    public void ObserveUnauthenticated(Func<int> unauthenticated) => Volatile.Write(ref _unauthenticated, unauthenticated);
 
     /// <summary>Counts an open stream until the returned handle is disposed; <paramref name="behind"/> tells its lag.</summary>
     public IDisposable TrackStream(string rpc, string partner, Func<long> behind)
