@@ -85,6 +85,35 @@ public sealed class StatedUrlTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RunHandshake_PartnerAnswersWithAnotherUrl_TheUrlCalledIsKept()
+    {
+        await using var endpoints = TwoEndpoints.Prepare(output);
+        var csp = await endpoints.StartCspAsync(); // describes itself at its listen address, https://127.0.0.1:port
+        var configured = $"https://localhost:{csp.Url.Port}";
+        var cso = await endpoints.StartCsoAsync(new Uri(configured));
+        var directory = cso.Services.GetRequiredService<PartnerDirectory>();
+        var handshaker = cso.Services.GetRequiredService<PartnerHandshaker>();
+        await TwoEndpoints.WaitUntilAsync(
+            () => directory.Find(TwoEndpoints.CspIdentity) is { OutboundHandshakeTime: not null, InboundHandshakeTime: not null } && handshaker.IsIdle,
+            Deadline,
+            "the CSO and the CSP registered with each other");
+        var backoffice = new PartnerBackofficeService.PartnerBackofficeServiceClient(endpoints.Channel(
+            endpoints.Pki.Issue("cso-backoffice", Domain.Parties.PartyRole.Backoffice, "DE*ABC"),
+            Domain.Parties.PartyIdentity.Create(Domain.Parties.PartyRole.Backoffice, "DE*ABC"),
+            cso));
+
+        var result = Assert.Single((await backoffice.RunHandshakeAsync(
+            new RunHandshakeRequest { RequestId = Guid.NewGuid().ToString(), PartyId = "DE-8EO" }, deadline: DateTime.UtcNow.Add(Deadline))).Results);
+
+        Assert.True(result.Success, result.ErrorMessage);
+        Assert.Equal(csp.Url.ToString().TrimEnd('/'), (await new PlatformService.PlatformServiceClient(endpoints.Channel(endpoints.CsoCertificates, TwoEndpoints.CsoIdentity, csp))
+            .GetPlatformInfoAsync(new GetPlatformInfoRequest(), deadline: DateTime.UtcNow.Add(Deadline))).Platform.EndpointUrl);
+        Assert.Equal(configured, result.Partner.EndpointUrl);
+        Assert.Equal(configured, directory.Find(TwoEndpoints.CspIdentity)!.EndpointUrl);
+        Assert.Contains($"csp|DE-8EO|{configured}|registered", DatabaseSnapshot.Partners(cso.Database), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Handshake_PartnerWithAllowedUrls_OnlyMatchingUrlsRecordedEvenOnHostsItsCertificateNames()
     {
         await using var endpoints = TwoEndpoints.Prepare(output);
