@@ -65,6 +65,11 @@ public static class LogEvents
         public const int HandshakeRefused = 3103;
         public const int Unusable = 3104;
         public const int HandshakeFailed = 3105;
+        public const int StatedUrlRefused = 3106;
+        public const int StatedUrlIgnored = 3107;
+        public const int Unreachable = 3108;
+        public const int ReachableAgain = 3109;
+        public const int StoredUrlForgotten = 3110;
     }
 
     /// <summary>Once-per-request-id decisions written behind (3150s).</summary>

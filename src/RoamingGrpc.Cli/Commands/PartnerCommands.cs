@@ -22,7 +22,7 @@ internal static class PartnerCommands
             {
                 await output.WriteLineAsync(
                     $"{partner.Role.ToString().ToLowerInvariant()}:{partner.PartyId}  {partner.Status}  {(partner.EndpointUrl.Length == 0 ? "(url unknown)" : partner.EndpointUrl)}  "
-                    + $"in: {partner.InboundHandshakeTime?.ToDateTimeOffset().ToString("u") ?? "-"}  out: {partner.OutboundHandshakeTime?.ToDateTimeOffset().ToString("u") ?? "-"}").ConfigureAwait(false);
+                    + $"in: {Time(partner.InboundHandshakeTime)}  out: {Time(partner.OutboundHandshakeTime)}  {Describe(partner.Reachability)}").ConfigureAwait(false);
             }
 
             return 0;
@@ -46,6 +46,24 @@ internal static class PartnerCommands
 
         return new Command("partner", "Partner administration (UC1-1) through your endpoint's back office.") { list, handshake };
     }
+
+    /// <summary>
+    /// How this endpoint's calls to the partner fare, in one column: <c>reachable (last success ...)</c>,
+    /// <c>FAILING: 3 failures in a row since ..., last attempt ..., next ...: UNAVAILABLE detail</c>, or the same with
+    /// <c>UNREACHABLE</c> (automatic calls stopped; next = the probe).
+    /// </summary>
+    private static string Describe(PartnerReachability? reachability) => reachability?.State switch
+    {
+        null or ReachabilityState.Unspecified or ReachabilityState.Unknown => "not called since start",
+        ReachabilityState.Reachable => $"reachable (last success {Time(reachability.LastSuccessTime)})",
+        _ => $"{(reachability.State == ReachabilityState.Unreachable ? "UNREACHABLE" : "FAILING")}: {reachability.ConsecutiveFailures} failure(s) in a row "
+            + $"since {Time(reachability.FailingSinceTime)}, last attempt {Time(reachability.LastAttemptTime)}, last success {Time(reachability.LastSuccessTime)}, "
+            + $"next {(reachability.State == ReachabilityState.Unreachable ? "probe" : "attempt")} {Time(reachability.NextAttemptTime)}: "
+            + $"{reachability.LastErrorCode} {reachability.LastErrorMessage}",
+    };
+
+    private static string Time(Google.Protobuf.WellKnownTypes.Timestamp? time) =>
+        time?.ToDateTimeOffset().ToString("u", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
 
     private static async Task<int> RunAsync(
         ParseResult parse,

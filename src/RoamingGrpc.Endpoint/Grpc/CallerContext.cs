@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using RoamingGrpc.Domain.Parties;
 
@@ -14,5 +15,12 @@ internal static class CallerContext
         ArgumentNullException.ThrowIfNull(context);
         return context.GetHttpContext().Items[ItemKey] as PartyIdentity
             ?? throw new InvalidOperationException("The call was not authorized by CallerInterceptor.");
+    }
+
+    /// <summary>The client certificate the caller proved its identity with (validated by <see cref="CallerInterceptor"/>).</summary>
+    public static X509Certificate2? CallerCertificate(this ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.GetHttpContext().Connection.ClientCertificate;
     }
 }

@@ -137,7 +137,25 @@ internal sealed record EndpointSettings(
                 continue;
             }
 
-            partners.Add(new ConfiguredPartnerSettings(partnerIdentity, url));
+            var allowed = new List<PartnerUrlPattern>();
+            for (var j = 0; j < partner.AllowedUrls.Count; j++)
+            {
+                if (PartnerUrlPattern.TryParse(partner.AllowedUrls[j], out var pattern, out var problem))
+                {
+                    allowed.Add(pattern);
+                }
+                else
+                {
+                    problems.Add($"{prefix}:AllowedUrls:{j} {problem} (was '{partner.AllowedUrls[j]}').");
+                }
+            }
+
+            if (url is not null && partner.AllowedUrls.Count > 0)
+            {
+                problems.Add($"{prefix}:AllowedUrls applies only to a partner without Url: the configured Url is the only one called (remove one of them).");
+            }
+
+            partners.Add(new ConfiguredPartnerSettings(partnerIdentity, url, allowed));
         }
 
         if (!string.IsNullOrEmpty(options.RevocationFile) && !File.Exists(options.RevocationFile))

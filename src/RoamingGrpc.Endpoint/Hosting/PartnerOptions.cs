@@ -14,4 +14,11 @@ public sealed class PartnerOptions
     /// own handshake, after which this endpoint handshakes back.
     /// </summary>
     public string? Url { get; set; }
+
+    /// <summary>
+    /// For a partner without <see cref="Url"/>: the URLs it may state in its handshake, as patterns
+    /// <c>https://host[:port]</c> (host exact, or <c>*.example.com</c> for any name under it; no port = any port).
+    /// When empty, the stated URL's host must be one the partner's certificate names (DNS or IP SAN).
+    /// </summary>
+    public IList<string> AllowedUrls { get; } = [];
 }

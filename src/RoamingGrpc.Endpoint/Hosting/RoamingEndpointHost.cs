@@ -189,6 +189,8 @@ public static class RoamingEndpointHost
             }
         });
         services.AddSingleton<PartnerDirectory>();
+        services.AddSingleton<ReachabilityTracker>();
+        services.AddSingleton<StatedUrlPolicy>();
         services.AddSingleton<PeerCertificateValidator>();
         services.AddSingleton(provider => new PartnerChannelFactory(
             provider.GetRequiredService<EndpointCredentials>(),

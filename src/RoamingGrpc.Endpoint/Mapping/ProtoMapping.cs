@@ -45,10 +45,11 @@ internal static class ProtoMapping
         return new UseCaseSupport { UseCase = (UseCase)info.Number, Versions = { useCase.Versions } };
     }
 
-    /// <summary>A registry record as the back office sees it.</summary>
-    public static Contracts.V1.Partner ToProto(Domain.Parties.Partner partner)
+    /// <summary>A registry record as the back office sees it, with how this endpoint's calls to the partner fare.</summary>
+    public static Contracts.V1.Partner ToProto(Domain.Parties.Partner partner, Partners.Reachability reachability)
     {
         ArgumentNullException.ThrowIfNull(partner);
+        ArgumentNullException.ThrowIfNull(reachability);
         var proto = new Contracts.V1.Partner
         {
             PartyId = partner.Identity.PartyId,
@@ -70,8 +71,36 @@ internal static class ProtoMapping
             proto.OutboundHandshakeTime = Timestamp.FromDateTimeOffset(outbound);
         }
 
+        proto.Reachability = ToProto(reachability);
         return proto;
     }
+
+    /// <summary>How this endpoint's calls to a partner fare, as the back office sees it.</summary>
+    public static PartnerReachability ToProto(Partners.Reachability reachability)
+    {
+        ArgumentNullException.ThrowIfNull(reachability);
+        var proto = new PartnerReachability
+        {
+            State = reachability.State switch
+            {
+                Partners.ReachabilityState.Unknown => Contracts.V1.ReachabilityState.Unknown,
+                Partners.ReachabilityState.Reachable => Contracts.V1.ReachabilityState.Reachable,
+                Partners.ReachabilityState.Failing => Contracts.V1.ReachabilityState.Failing,
+                Partners.ReachabilityState.Unreachable => Contracts.V1.ReachabilityState.Unreachable,
+                _ => throw new ArgumentOutOfRangeException(nameof(reachability), reachability.State, "Unknown reachability state."),
+            },
+            ConsecutiveFailures = reachability.ConsecutiveFailures,
+            LastErrorCode = reachability.LastErrorCode,
+            LastErrorMessage = reachability.LastErrorMessage,
+        };
+        proto.LastAttemptTime = Optional(reachability.LastAttemptTime);
+        proto.LastSuccessTime = Optional(reachability.LastSuccessTime);
+        proto.FailingSinceTime = Optional(reachability.FailingSinceTime);
+        proto.NextAttemptTime = Optional(reachability.NextAttemptTime);
+        return proto;
+    }
+
+    private static Timestamp? Optional(DateTimeOffset? time) => time is { } value ? Timestamp.FromDateTimeOffset(value) : null;
 
     /// <summary>How a registry record is reported back to the partner.</summary>
     public static ProtoRegistration ToProto(Domain.Parties.PartnerRegistration registration)

@@ -20,7 +20,12 @@ namespace RoamingGrpc.Endpoint.Partners;
 /// </summary>
 public sealed partial class PartnerChannelFactory : IDisposable
 {
+    /// <summary>How long a retired channel stays open for the calls still running on it.</summary>
+    public static readonly TimeSpan RetiredChannelGrace = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<(Uri Url, PartyIdentity Expected), GrpcChannel> _channels = new();
+    private readonly ConcurrentDictionary<GrpcChannel, byte> _retired = new();
+    private readonly CancellationTokenSource _disposed = new();
     private readonly EndpointCredentials _credentials;
     private readonly PeerCertificateValidator _validator;
     private readonly IOptions<LimitsOptions> _limits;
@@ -64,15 +69,52 @@ public sealed partial class PartnerChannelFactory : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops using every channel to <paramref name="expected"/> (a partner given up on): the next call opens a new
+    /// channel, with a fresh connection attempt and no reconnect backoff left from earlier failures. A channel keeps
+    /// trying to connect in the background while calls wait for it, so the retired ones are disposed, after
+    /// <see cref="RetiredChannelGrace"/> for the calls still running on them to end.
+    /// </summary>
+    public void Retire(PartyIdentity expected)
+    {
+        foreach (var key in _channels.Keys.Where(key => key.Expected == expected))
+        {
+            if (_channels.TryRemove(key, out var channel) && _retired.TryAdd(channel, 0))
+            {
+                _ = DisposeLaterAsync(channel);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var channel in _channels.Values)
+        _disposed.Cancel();
+        foreach (var channel in _channels.Values.Concat(_retired.Keys))
         {
             channel.Dispose();
         }
 
         _channels.Clear();
+        _retired.Clear();
+        _disposed.Dispose();
+    }
+
+    private async Task DisposeLaterAsync(GrpcChannel channel)
+    {
+        try
+        {
+            await Task.Delay(RetiredChannelGrace, _disposed.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+        {
+            return; // the factory is disposed, and the channel with it
+        }
+
+        if (_retired.TryRemove(channel, out _))
+        {
+            channel.Dispose();
+        }
     }
 
     private GrpcChannel Create(Uri url, PartyIdentity expected)

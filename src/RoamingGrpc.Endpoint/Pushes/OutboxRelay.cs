@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
@@ -15,7 +16,8 @@ namespace RoamingGrpc.Endpoint.Pushes;
 /// <summary>
 /// Relays the outbox to partners (durable push): per partner and kind, the oldest entries in order, in batches,
 /// under a deadline, with the RPC of their <see cref="PushKinds"/> entry; answered entries leave the outbox, refused
-/// ones are kept aside and logged; a partner that is down or not registered yet is retried with exponential backoff.
+/// ones are kept aside and logged; a partner that is down or not registered yet is retried with exponential backoff,
+/// and not called at all while the <see cref="ReachabilityTracker"/> holds it unreachable (until a handshake succeeds).
 /// Nothing is lost while a partner is down: entries stay in the database until the partner answers them. Woken by
 /// every commit that queues entries.
 /// </summary>
@@ -24,6 +26,7 @@ internal sealed partial class OutboxRelay(
     CommitNotifier notifier,
     PartnerDirectory directory,
     PartnerChannelFactory channels,
+    ReachabilityTracker reachability,
     IOptions<HandshakeOptions> handshakeOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     TimeProvider clock,
@@ -97,6 +100,12 @@ internal sealed partial class OutboxRelay(
             return PollInterval;
         }
 
+        if (reachability.IsUnreachable(identity))
+        {
+            // Given up on: its entries wait for a successful handshake (which wakes this loop).
+            return PollInterval;
+        }
+
         if (_backoff.Remaining(identity) is var remaining && remaining > TimeSpan.Zero)
         {
             return remaining;
@@ -146,6 +155,8 @@ internal sealed partial class OutboxRelay(
                     return Failed(identity, StatusCode.DataLoss, "the partner left entries of the batch unanswered");
                 }
 
+                reachability.Succeeded(identity);
+
                 Log.Pushed(logger, identity, kindName, delivered.Count, rejected.Count);
             }
         }
@@ -157,14 +168,19 @@ internal sealed partial class OutboxRelay(
         {
             // Our side failed (storage, or a malformed answer): nothing was removed from the outbox; try again later.
             Log.RelayFailed(logger, identity, ex);
-            return Failed(identity, StatusCode.Internal, ex.Message);
+            return Failed(identity, StatusCode.Internal, ex.Message, partnersFault: false);
         }
     }
 
-    private TimeSpan Failed(PartyIdentity identity, StatusCode code, string detail)
+    private TimeSpan Failed(PartyIdentity identity, StatusCode code, string detail, bool partnersFault = true)
     {
         var (failures, delay) = _backoff.Failed(identity);
         Log.PushFailed(logger, identity, code, failures, delay, detail);
+        if (partnersFault)
+        {
+            reachability.Failed(identity, ErrorMapping.StatusName(code), detail, delay);
+        }
+
         return delay;
     }
 

@@ -17,6 +17,12 @@ public interface IPartnerRepository
     /// </summary>
     Task EnsureConfiguredAsync(IReadOnlyList<ConfiguredPartner> partners, DateTimeOffset now, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Forgets the endpoint URL recorded for each of <paramref name="identities"/> (it is no longer allowed for the
+    /// partner): the partner's next handshake states it again, and is checked. Returns the partners as now recorded.
+    /// </summary>
+    Task<IReadOnlyList<Partner>> ForgetEndpointUrlsAsync(IReadOnlyList<PartyIdentity> identities, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Records a handshake the partner made with us (inside the caller's write transaction).</summary>
     PartnerRegistration RecordInboundHandshake(WriteContext context, PartnerDetails details, DateTimeOffset now);
 

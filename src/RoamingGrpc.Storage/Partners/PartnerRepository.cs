@@ -78,6 +78,35 @@ public sealed class PartnerRepository(IDatabase database) : IPartnerRepository
     }
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Partner>> ForgetEndpointUrlsAsync(IReadOnlyList<PartyIdentity> identities, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(identities);
+        return database.WriteAsync<IReadOnlyList<Partner>>(
+            context =>
+            {
+                var forgotten = new List<Partner>(identities.Count);
+                foreach (var identity in identities)
+                {
+                    context.Connection.Execute(
+                        """
+                        UPDATE partners SET endpoint_url = NULL, update_time = @Now, revision = revision + 1
+                        WHERE role = @Role AND party_id = @PartyId AND endpoint_url IS NOT NULL
+                        """,
+                        new { Role = identity.Role.ToName(), identity.PartyId, Now = now.ToUnixTimeMilliseconds() },
+                        context.Transaction);
+                    var row = context.Connection.QuerySingleOrDefault<PartnerRow>(SelectOne, Key(identity), context.Transaction);
+                    if (row is not null)
+                    {
+                        forgotten.Add(ToPartner(row));
+                    }
+                }
+
+                return forgotten;
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
     public PartnerRegistration RecordInboundHandshake(WriteContext context, PartnerDetails details, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -18,6 +18,7 @@ internal sealed class PartnerBackofficeServiceImpl(
     IPartnerRepository repository,
     PartnerDirectory directory,
     IPartnerHandshaker handshaker,
+    ReachabilityTracker reachability,
     EndpointSettings endpoint) : PartnerBackofficeService.PartnerBackofficeServiceBase
 {
     private const int DefaultPageSize = 100;
@@ -31,7 +32,7 @@ internal sealed class PartnerBackofficeServiceImpl(
         var page = all.Where(partner => after is null || string.CompareOrdinal(partner.Identity.ToString(), after) > 0)
             .Take(pageSize + 1)
             .ToList();
-        var response = new ListPartnersResponse { Partners = { page.Take(pageSize).Select(ProtoMapping.ToProto) } };
+        var response = new ListPartnersResponse { Partners = { page.Take(pageSize).Select(partner => ProtoMapping.ToProto(partner, reachability.Of(partner.Identity))) } };
         if (page.Count > pageSize)
         {
             response.NextPageToken = Paging.EncodeCursor(page[pageSize - 1].Identity.ToString());
@@ -63,7 +64,7 @@ internal sealed class PartnerBackofficeServiceImpl(
             {
                 var registration = await handshaker.HandshakeNowAsync(partner.Identity, requestId, context.CancellationToken).ConfigureAwait(false);
                 result.Success = true;
-                result.Partner = ProtoMapping.ToProto(registration.Partner);
+                result.Partner = ProtoMapping.ToProto(registration.Partner, reachability.Of(partner.Identity));
             }
             catch (RpcException ex)
             {

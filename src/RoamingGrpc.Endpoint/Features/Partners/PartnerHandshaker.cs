@@ -6,7 +6,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Features.Platform;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
@@ -19,13 +21,17 @@ namespace RoamingGrpc.Endpoint.Features.Partners;
 /// <summary>
 /// Registers this endpoint with its partners (UC1-1 as a client): with every configured partner that has a URL
 /// at start, with a partner whose URL was just learnt from its own handshake, and on demand. While a partner is
-/// unreachable the handshake is retried with exponential backoff and jitter; a refusal is logged and not retried.
+/// unreachable the handshake is retried with exponential backoff and jitter; once the <see cref="ReachabilityTracker"/>
+/// has marked the partner unreachable (its calls failed for <see cref="HandshakeOptions.UnreachableAfter"/>), only a probe
+/// every <see cref="HandshakeOptions.UnreachableProbeInterval"/>, or at once when the partner handshakes with us again.
+/// Every attempt is reported to the tracker; the URL recorded is the one called, never what the partner answers.
 /// </summary>
 internal sealed partial class PartnerHandshaker(
     PartnerDirectory directory,
     IPartnerRepository repository,
     PartnerChannelFactory channels,
     PlatformDescription description,
+    ReachabilityTracker reachability,
     IOptions<HandshakeOptions> handshakeOptions,
     TimeProvider clock,
     IHostApplicationLifetime lifetime,
@@ -34,13 +40,23 @@ internal sealed partial class PartnerHandshaker(
     private readonly Channel<PartyIdentity> _requests = Channel.CreateUnbounded<PartyIdentity>();
     private readonly ConcurrentDictionary<PartyIdentity, Task> _running = new();
     private readonly ConcurrentDictionary<PartyIdentity, bool> _again = new();
+    private readonly ConcurrentDictionary<PartyIdentity, TaskCompletionSource> _wakes = new();
 
     /// <inheritdoc />
-    public void Request(PartyIdentity partner) => _requests.Writer.TryWrite(partner);
+    public void Request(PartyIdentity partner)
+    {
+        // A handshake waiting for its next probe looks again at once (the partner may have been revived).
+        if (_wakes.TryRemove(partner, out var wake))
+        {
+            wake.TrySetResult();
+        }
+
+        _requests.Writer.TryWrite(partner);
+    }
 
     /// <inheritdoc />
     public Task<DomainRegistration> HandshakeNowAsync(PartyIdentity partner, string requestId, CancellationToken cancellationToken) =>
-        HandshakeOnceAsync(partner, requestId, cancellationToken);
+        HandshakeOnceAsync(partner, requestId, retryIn: null, cancellationToken);
 
     /// <summary>True when no handshake is queued or running (for tests and orderly shutdown).</summary>
     public bool IsIdle => _requests.Reader.Count == 0 && _again.IsEmpty && _running.Values.All(task => task.IsCompleted);
@@ -67,18 +83,38 @@ internal sealed partial class PartnerHandshaker(
             Request(partner.Identity);
         }
 
-        await foreach (var partner in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        // A partner that the delivery loops gave up on is probed from here.
+        reachability.BecameUnreachable += GaveUp;
+        try
         {
-            if (!_running.TryGetValue(partner, out var running) || running.IsCompleted)
+            await foreach (var partner in _requests.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                _running[partner] = RunAsync(partner, stoppingToken);
-            }
-            else
-            {
-                // Asked again while an attempt runs (e.g. the partner announced a new URL): run once more after it.
-                _again[partner] = true;
+                if (!_running.TryGetValue(partner, out var running) || running.IsCompleted)
+                {
+                    _running[partner] = RunAsync(partner, stoppingToken);
+                }
+                else if (!reachability.IsUnreachable(partner))
+                {
+                    // Asked again while an attempt runs (e.g. the partner announced a new URL): run once more after it.
+                    // (A partner just marked unreachable is probed by the running loop itself.)
+                    _again[partner] = true;
+                }
             }
         }
+        finally
+        {
+            reachability.BecameUnreachable -= GaveUp;
+        }
+    }
+
+    /// <summary>
+    /// A partner was just marked unreachable: its channels are retired (their background reconnects stop, and the next
+    /// call connects afresh) and a handshake loop probes it.
+    /// </summary>
+    private void GaveUp(PartyIdentity partner)
+    {
+        channels.Retire(partner);
+        Request(partner);
     }
 
     private async Task RunAsync(PartyIdentity partner, CancellationToken stoppingToken)
@@ -91,9 +127,11 @@ internal sealed partial class PartnerHandshaker(
         {
             for (var attempt = 1; ; attempt++)
             {
+                await WaitWhileUnreachableAsync(partner, stoppingToken).ConfigureAwait(false);
+                var delay = settings.Backoff(attempt);
                 try
                 {
-                    var registration = await HandshakeOnceAsync(partner, requestId, stoppingToken).ConfigureAwait(false);
+                    var registration = await HandshakeOnceAsync(partner, requestId, delay, stoppingToken).ConfigureAwait(false);
                     Log.Registered(logger, partner, registration.Partner.EndpointUrl ?? string.Empty, attempt);
                     if (!_again.TryRemove(partner, out _))
                     {
@@ -106,18 +144,23 @@ internal sealed partial class PartnerHandshaker(
                 catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     // Down, slow, or refusing (a certificate being rotated, a partner not configured yet): partners
-                    // fix such things without telling us, so every failure is retried, with backoff up to the maximum.
-                    var delay = settings.Backoff(attempt);
+                    // fix such things without telling us, so every failure is retried, with backoff up to the maximum,
+                    // and once the partner is marked unreachable, by the probe (the wait at the top of the loop).
+                    var unreachable = reachability.IsUnreachable(partner);
+                    var wait = unreachable ? settings.UnreachableProbeInterval : delay;
                     if (IsTransient(ex.StatusCode))
                     {
-                        Log.Retrying(logger, partner, ex.StatusCode, attempt, delay, ex.Status.Detail);
+                        Log.Retrying(logger, partner, ex.StatusCode, attempt, wait, ex.Status.Detail);
                     }
                     else
                     {
-                        Log.Refused(logger, partner, ex.StatusCode, delay, ex.Status.Detail);
+                        Log.Refused(logger, partner, ex.StatusCode, wait, ex.Status.Detail);
                     }
 
-                    await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
+                    if (!unreachable)
+                    {
+                        await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
+                    }
                 }
                 catch (PartnerUnreachableException ex)
                 {
@@ -143,7 +186,36 @@ internal sealed partial class PartnerHandshaker(
         }
     }
 
-    private async Task<DomainRegistration> HandshakeOnceAsync(PartyIdentity partner, string requestId, CancellationToken cancellationToken)
+    /// <summary>
+    /// While <paramref name="partner"/> is marked unreachable: waits until its next probe is due, or until it is revived
+    /// (its own new handshake, see <see cref="Request"/>).
+    /// </summary>
+    private async Task WaitWhileUnreachableAsync(PartyIdentity partner, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            // Registered before the state is read: a revival after the read completes it.
+            var wake = _wakes.GetOrAdd(partner, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            var state = reachability.Of(partner);
+            var wait = state is { IsUnreachable: true, NextAttemptTime: { } probeAt } ? probeAt - clock.GetUtcNow() : TimeSpan.Zero;
+            if (wait <= TimeSpan.Zero)
+            {
+                _wakes.TryRemove(new KeyValuePair<PartyIdentity, TaskCompletionSource>(partner, wake));
+                return;
+            }
+
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            await Task.WhenAny(wake.Task, Task.Delay(wait, clock, timer.Token)).ConfigureAwait(false);
+            await timer.CancelAsync().ConfigureAwait(false); // no timer outlives the wait
+            stoppingToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// One handshake with <paramref name="partner"/> at the URL the registry holds, its outcome reported to the
+    /// reachability tracker (<paramref name="retryIn"/>: when the caller tries again after a failure, null for never).
+    /// </summary>
+    private async Task<DomainRegistration> HandshakeOnceAsync(PartyIdentity partner, string requestId, TimeSpan? retryIn, CancellationToken cancellationToken)
     {
         var known = directory.Find(partner)
             ?? throw new PartnerUnreachableException($"{partner} is not in the partner registry.");
@@ -152,30 +224,50 @@ internal sealed partial class PartnerHandshaker(
             throw new PartnerUnreachableException($"{partner} has no endpoint URL yet; it is learnt when the partner registers with us.");
         }
 
-        var client = new PlatformService.PlatformServiceClient(channels.Get(url, partner));
-        var response = await client.HandshakeAsync(
-            new HandshakeRequest { RequestId = requestId, Caller = description.Describe() },
-            deadline: CallDeadline.After(handshakeOptions.Value.CallTimeout),
-            cancellationToken: cancellationToken).ConfigureAwait(false);
+        HandshakeResponse response;
+        try
+        {
+            var client = new PlatformService.PlatformServiceClient(channels.Get(url, partner));
+            response = await client.HandshakeAsync(
+                new HandshakeRequest { RequestId = requestId, Caller = description.Describe() },
+                deadline: CallDeadline.After(handshakeOptions.Value.CallTimeout),
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            reachability.Failed(partner, ErrorMapping.StatusName(ex.StatusCode), ex.Status.Detail, retryIn);
+            throw;
+        }
 
         PartnerDetails details;
         try
         {
             details = PlatformInfoReader.Read(response.Platform, "platform");
         }
-        catch (RpcException ex)
+        catch (RoamingException ex)
         {
-            throw new PartnerUnreachableException($"{partner} answered the handshake with an invalid platform description: {ex.Status.Detail}");
+            throw Unusable(partner, $"{partner} answered the handshake with an invalid platform description: {ex.Message}", retryIn);
         }
 
         if (details.Identity != partner)
         {
-            throw new PartnerUnreachableException($"{partner} answered the handshake as {details.Identity}.");
+            throw Unusable(partner, $"{partner} answered the handshake as {details.Identity}.", retryIn);
         }
 
-        var registration = await repository.RecordOutboundHandshakeAsync(details, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        reachability.Succeeded(partner);
+
+        // The URL recorded is the one this endpoint called and the partner's certificate proved: a partner's answer
+        // does not move it elsewhere (a new URL comes with the partner's own handshake, where it is checked).
+        var called = details with { EndpointUrl = EndpointSettings.CanonicalUrl(url) };
+        var registration = await repository.RecordOutboundHandshakeAsync(called, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         directory.Update(registration.Partner);
         return registration;
+    }
+
+    private PartnerUnreachableException Unusable(PartyIdentity partner, string reason, TimeSpan? retryIn)
+    {
+        reachability.Failed(partner, ErrorMapping.StatusName(StatusCode.FailedPrecondition), reason, retryIn);
+        return new PartnerUnreachableException(reason);
     }
 
     private static bool IsTransient(StatusCode code) =>

@@ -27,6 +27,8 @@ internal sealed class PlatformServiceImpl(
     IPartnerRepository partners,
     PartnerDirectory directory,
     IPartnerHandshaker handshaker,
+    StatedUrlPolicy urls,
+    ReachabilityTracker reachability,
     TimeProvider clock) : PlatformService.PlatformServiceBase
 {
     public override Task<GetPlatformInfoResponse> GetPlatformInfo(GetPlatformInfoRequest request, ServerCallContext context) =>
@@ -45,6 +47,9 @@ internal sealed class PlatformServiceImpl(
                 $"caller states {details.Identity}, but the client certificate is issued to {caller}; a party can only register itself.",
                 [new("field", "caller.party_id"), new("certificate_party_id", caller.PartyId)]);
         }
+
+        // Where we will call the partner: its configured URL, or the stated one if it is allowed for the partner.
+        details = details with { EndpointUrl = urls.UrlToRecord(caller, details.EndpointUrl, context.CallerCertificate(), "caller.endpoint_url") };
 
         DomainRegistration? registration = null;
         var response = await writer.ExecuteAsync(
@@ -66,10 +71,14 @@ internal sealed class PlatformServiceImpl(
 
         if (registration is not null)
         {
+            // A partner we gave up on is back (or says so): every loop may try it once more.
+            var wasFailing = reachability.Of(caller).IsFailing;
+            reachability.Revive(caller);
             directory.Update(registration.Partner);
-            if (registration.Partner.OutboundHandshakeTime is null || registration.PreviousEndpointUrl != registration.Partner.EndpointUrl)
+            if (registration.Partner.OutboundHandshakeTime is null || registration.PreviousEndpointUrl != registration.Partner.EndpointUrl || wasFailing)
             {
-                // The partner told us (possibly for the first time) where it is: register with it in turn.
+                // The partner told us (possibly for the first time) where it is, or we could not reach it: register
+                // with it in turn.
                 handshaker.Request(caller);
             }
         }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Hosting;
 using RoamingGrpc.Endpoint.Mapping;
 using RoamingGrpc.Endpoint.Partners;
@@ -19,11 +20,13 @@ namespace RoamingGrpc.Endpoint.Features.Statuses;
 /// sequence applied (or a snapshot when there is none), applying each event together with the cursor in one
 /// transaction and acknowledging what it applied. A cut stream reconnects with backoff and resumes after the
 /// cursor (no gap, no event applied twice); a stale cursor (OUT_OF_RANGE) resyncs by pulling ListEvseStatuses,
-/// then resubscribes after the pulled sequence.
+/// then resubscribes after the pulled sequence. Every (re)connection is reported to the <see cref="ReachabilityTracker"/>;
+/// a CSO it holds unreachable is not reconnected to until a handshake with it succeeds.
 /// </summary>
 internal sealed partial class StatusSubscriber(
     PartnerDirectory directory,
     PartnerChannelFactory channels,
+    ReachabilityTracker reachability,
     IPartnerStatusStore store,
     IOptions<HandshakeOptions> handshakeOptions,
     IOptions<StreamOptions> streamOptions,
@@ -64,7 +67,7 @@ internal sealed partial class StatusSubscriber(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var partner in directory.All.Where(partner => partner.Identity.Role == PartyRole.Cso && directory.IsRegistered(partner.Identity)))
+            foreach (var partner in directory.All.Where(partner => partner.Identity.Role == PartyRole.Cso && directory.IsRegistered(partner.Identity) && !reachability.IsUnreachable(partner.Identity)))
             {
                 if (!_subscriptions.TryGetValue(partner.Identity, out var running) || running.IsCompleted)
                 {
@@ -102,7 +105,7 @@ internal sealed partial class StatusSubscriber(
     {
         var failures = 0;
         var resync = false;
-        while (!stoppingToken.IsCancellationRequested && directory.IsRegistered(cso))
+        while (!stoppingToken.IsCancellationRequested && directory.IsRegistered(cso) && !reachability.IsUnreachable(cso))
         {
             using var stream = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             _current[cso] = stream;
@@ -114,7 +117,14 @@ internal sealed partial class StatusSubscriber(
                     resync = false;
                 }
 
-                await SubscribeAsync(cso, () => failures = 0, stream.Token).ConfigureAwait(false);
+                await SubscribeAsync(
+                    cso,
+                    () =>
+                    {
+                        failures = 0;
+                        reachability.Succeeded(cso);
+                    },
+                    stream.Token).ConfigureAwait(false);
                 failures = 0;
             }
             catch (RpcException ex) when (ex.StatusCode == StatusCode.OutOfRange && !stoppingToken.IsCancellationRequested)
@@ -131,6 +141,13 @@ internal sealed partial class StatusSubscriber(
                 failures++;
                 var delay = handshakeOptions.Value.Backoff(failures);
                 Log.Reconnecting(logger, cso, failures, delay, ex.Message);
+                if (!stream.IsCancellationRequested)
+                {
+                    // A stream this side cut (Cut) says nothing about the partner.
+                    var (code, detail) = ex is RpcException rpc ? (rpc.StatusCode, rpc.Status.Detail) : (StatusCode.Unavailable, ex.Message);
+                    reachability.Failed(cso, ErrorMapping.StatusName(code), detail, delay);
+                }
+
                 await Task.Delay(delay, clock, stoppingToken).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // The top of a background subscription: logged as an error and retried, not lost.

@@ -8,6 +8,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Domain.Tokens;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Grpc;
 using RoamingGrpc.Endpoint.Partners;
 using RoamingGrpc.Endpoint.Pushes;
 using RoamingGrpc.Endpoint.Hosting;
@@ -27,7 +28,8 @@ namespace RoamingGrpc.Endpoint.Features.Tokens;
 /// FULL list in chunks of <see cref="ChunkSize"/>. A partner's copy is checked after this endpoint starts and after
 /// the partner (re)registers, since it may have lost it: by the next delta, or, with no change to send, by a FULL
 /// list that a partner already holding that version answers DUPLICATE at the first chunk. Woken by token changes
-/// (the commits of token changes) and partner registrations; failures back off per partner.
+/// (the commits of token changes) and partner registrations; failures back off per partner, and a partner the
+/// <see cref="ReachabilityTracker"/> holds unreachable is not called until a handshake with it succeeds.
 /// </summary>
 internal sealed partial class TokenListDistributor(
     ITokenRepository tokens,
@@ -35,6 +37,7 @@ internal sealed partial class TokenListDistributor(
     CommitNotifier notifier,
     PartnerDirectory directory,
     PartnerChannelFactory channels,
+    ReachabilityTracker reachability,
     IOptions<HandshakeOptions> handshakeOptions,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<AuthorizationOptions> authorizationOptions,
@@ -99,6 +102,11 @@ internal sealed partial class TokenListDistributor(
             return PollInterval; // the URL comes with the partner's handshake
         }
 
+        if (reachability.IsUnreachable(cso))
+        {
+            return PollInterval; // given up on until a handshake succeeds (which wakes this loop)
+        }
+
         var registration = _registrations.GetValueOrDefault(cso);
         try
         {
@@ -149,28 +157,34 @@ internal sealed partial class TokenListDistributor(
 
             _verified[cso] = registration;
             _backoff.Reset(cso);
+            reachability.Succeeded(cso);
             return PollInterval;
         }
         catch (RpcException ex) when (!stoppingToken.IsCancellationRequested)
         {
-            return Failed(cso, ex.StatusCode, ex.Status.Detail);
+            return Failed(cso, ex.StatusCode, ex.Status.Detail, partnersFault: true);
         }
         catch (UnexpectedAnswerException ex)
         {
-            return Failed(cso, StatusCode.DataLoss, ex.Message);
+            return Failed(cso, StatusCode.DataLoss, ex.Message, partnersFault: true);
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or Storage.StorageUnavailableException && !stoppingToken.IsCancellationRequested)
         {
             // Our side failed: nothing was recorded as held that the partner did not confirm; try again later.
             Log.DistributionFailed(logger, cso, ex);
-            return Failed(cso, StatusCode.Internal, ex.Message);
+            return Failed(cso, StatusCode.Internal, ex.Message, partnersFault: false);
         }
     }
 
-    private TimeSpan Failed(PartyIdentity cso, StatusCode code, string detail)
+    private TimeSpan Failed(PartyIdentity cso, StatusCode code, string detail, bool partnersFault)
     {
         var (failures, delay) = _backoff.Failed(cso);
         Log.PushFailed(logger, cso, code, failures, delay, detail);
+        if (partnersFault)
+        {
+            reachability.Failed(cso, ErrorMapping.StatusName(code), detail, delay);
+        }
+
         return delay;
     }
 

@@ -151,7 +151,7 @@ public sealed class StatusStreamTests(ITestOutputHelper output)
             ["Roaming:Streams:AckTimeout"] = "00:00:01",
             ["Roaming:Streams:HeartbeatInterval"] = "00:00:00.200",
         });
-        var directory = endpoints.Cso.Services.GetRequiredService<Partners.PartnerDirectory>();
+        var directory = endpoints.Cso.Services.GetRequiredService<Endpoint.Partners.PartnerDirectory>();
         await TwoEndpoints.WaitUntilAsync(() => directory.IsRegistered(TwoEndpoints.CspIdentity), Deadline, "the CSP registered");
         var backoffice = Backoffice(endpoints);
         var evses = await PublishSitesAsync(backoffice, sites: 2, evsesPerSite: 10);
