@@ -125,7 +125,24 @@ public sealed class ChargingNetwork : IAsyncDisposable
         {
             var partners = new PartnerBackofficeService.PartnerBackofficeServiceClient(Endpoints.Channel(
                 Path.Combine(Endpoints.Root, "cso-backoffice"), PartyIdentity.Create(PartyRole.Backoffice, "DE*ABC"), Endpoints.Cso));
-            await partners.RunHandshakeAsync(new RunHandshakeRequest { RequestId = Guid.NewGuid().ToString(), PartyId = TwoEndpoints.CspIdentity.PartyId }, deadline: Soon());
+            // As an operator would: the CSO's channel may still be in its reconnect backoff from while the CSP was down,
+            // so a handshake can fail UNAVAILABLE; it is run again (a new operator request) until it succeeds.
+            var deadline = DateTime.UtcNow + Deadline;
+            for (var attempt = 1; ; attempt++)
+            {
+                var result = (await partners.RunHandshakeAsync(new RunHandshakeRequest { RequestId = $"rehandshake-{attempt}", PartyId = TwoEndpoints.CspIdentity.PartyId }, deadline: Soon())).Results.Single();
+                if (result.Success)
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"The CSO's handshake with the restarted CSP still failed after {attempt} attempts: {result.ErrorCode} {result.ErrorReason} {result.ErrorMessage}");
+                }
+
+                await Task.Delay(50);
+            }
         }
 
         var directory = Endpoints.Csp.Services.GetRequiredService<PartnerDirectory>();

@@ -67,7 +67,10 @@ internal sealed partial class StatusSubscriber(
 
         while (!stoppingToken.IsCancellationRequested)
         {
-            foreach (var partner in directory.All.Where(partner => partner.Identity.Role == PartyRole.Cso && directory.IsRegistered(partner.Identity) && !reachability.IsUnreachable(partner.Identity)))
+            // A CSO without an endpoint URL (it never stated one, or the operator's AllowedUrls no longer match it) is
+            // not called at all until its next handshake records one: no attempt, so nothing to count as unreachable.
+            foreach (var partner in directory.All.Where(partner => partner.Identity.Role == PartyRole.Cso && partner.EndpointUrl is not null
+                && directory.IsRegistered(partner.Identity) && !reachability.IsUnreachable(partner.Identity)))
             {
                 if (!_subscriptions.TryGetValue(partner.Identity, out var running) || running.IsCompleted)
                 {
