@@ -11,6 +11,7 @@ internal static class ReliabilityCommandLine
     {
         var root = new RootCommand("RoamingGrpc reliability suite (issue 13): chaos (kill -9 during traffic, then verify) and soak (an hour at the national rate).");
         root.Subcommands.Add(ChaosCommand());
+        root.Subcommands.Add(SoakCommand());
         return root;
     }
 
@@ -46,6 +47,49 @@ internal static class ReliabilityCommandLine
             }
 
             return await ChaosRun.RunAsync(options, parse.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command SoakCommand()
+    {
+        var duration = new Option<TimeSpan>("--duration") { Description = "How long the load runs, e.g. 1h, 3m.", DefaultValueFactory = _ => TimeSpan.FromHours(1), CustomParser = Duration };
+        var statusRate = new Option<double>("--status-rate") { Description = "Status changes per second.", DefaultValueFactory = _ => 2000 };
+        var sessions = new Option<int>("--sessions") { Description = "Charging sessions in parallel.", DefaultValueFactory = _ => 100 };
+        var sites = new Option<int>("--sites") { Description = "Sites of the status load (of --evses-per-site EVSEs each).", DefaultValueFactory = _ => 100 };
+        var evsesPerSite = new Option<int>("--evses-per-site") { Description = "EVSEs per status site (1..100).", DefaultValueFactory = _ => 50 };
+        var sample = new Option<TimeSpan>("--sample-interval") { Description = "Time between samples, e.g. 1m.", DefaultValueFactory = _ => TimeSpan.FromMinutes(1), CustomParser = Duration };
+        var window = new Option<TimeSpan>("--window") { Description = "The first and last stretch the summary compares, e.g. 10m.", DefaultValueFactory = _ => TimeSpan.FromMinutes(10), CustomParser = Duration };
+        var output = new Option<FileInfo>("--out") { Description = "The markdown file to write the samples and the summary to.", Required = true };
+        var cli = CliOption();
+        var work = WorkOption();
+        var command = new Command("soak", "Run the national network's rate against a CSO and a CSP endpoint for a duration, sampling memory, file descriptors, threads, queue depths, the achieved rate and p99 latency; write a markdown table and summary. Exit 1 on errors or a growing measure.")
+        {
+            duration, statusRate, sessions, sites, evsesPerSite, sample, window, output, cli, work,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new Soak.SoakOptions
+            {
+                Duration = parse.GetValue(duration),
+                StatusRate = parse.GetValue(statusRate),
+                Sessions = parse.GetValue(sessions),
+                Sites = parse.GetValue(sites),
+                EvsesPerSite = parse.GetValue(evsesPerSite),
+                SampleInterval = parse.GetValue(sample),
+                Window = parse.GetValue(window),
+                OutputFile = parse.GetRequiredValue(output).FullName,
+                CliDll = CliDll(parse.GetValue(cli)),
+                WorkDirectory = parse.GetValue(work)?.FullName,
+            };
+            if (options.Duration <= TimeSpan.Zero || options.StatusRate <= 0 || options.Sessions < 0 || options.Sites < 1 || options.EvsesPerSite is < 1 or > 100
+                || options.SampleInterval <= TimeSpan.Zero || options.Window <= TimeSpan.Zero || options.Sites * options.EvsesPerSite < Soak.StatusLoad.Batch * Soak.StatusLoad.Reporters)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"--duration, --status-rate, --sample-interval and --window above 0; --sessions not negative; --evses-per-site 1..100; at least {Soak.StatusLoad.Batch * Soak.StatusLoad.Reporters} status EVSEs.").ConfigureAwait(false);
+                return 2;
+            }
+
+            return await Soak.SoakRun.RunAsync(options, parse.InvocationConfiguration.Output, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

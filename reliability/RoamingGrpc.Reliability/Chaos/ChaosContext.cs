@@ -10,7 +10,7 @@ internal sealed class ChaosContext(RoamingPair pair, Retrying retrying, StationS
     /// <summary>How long a flow waits for the station to receive a command (across restarts of the CSO).</summary>
     public static readonly TimeSpan CommandWait = TimeSpan.FromMinutes(3);
 
-    private long _lastChangeMs;
+    private readonly ChangeClock _clock = new();
 
     public RoamingPair Pair { get; } = pair;
 
@@ -26,22 +26,8 @@ internal sealed class ChaosContext(RoamingPair pair, Retrying retrying, StationS
 
     public ReservationService.ReservationServiceClient ReservationsAsCsp => new(Pair.AsCsp);
 
-    /// <summary>
-    /// A change time later than every one handed out before (milliseconds, as the status log orders them): the status
-    /// log ignores a change that is not newer than the one it holds, so every reported change must be newer.
-    /// </summary>
-    public Timestamp NextChangeTime()
-    {
-        while (true)
-        {
-            var last = Interlocked.Read(ref _lastChangeMs);
-            var next = Math.Max(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), last + 1);
-            if (Interlocked.CompareExchange(ref _lastChangeMs, next, last) == last)
-            {
-                return Timestamp.FromDateTimeOffset(DateTimeOffset.FromUnixTimeMilliseconds(next));
-            }
-        }
-    }
+    /// <summary>A status change time later than every one before (see <see cref="ChangeClock"/>).</summary>
+    public Timestamp NextChangeTime() => _clock.Next();
 
     /// <summary>Reports one EVSE's status as its station does, and records it (the EVSE belongs to the calling worker).</summary>
     public async Task ReportStatusAsync(string evseId, EvseStatus status, CancellationToken cancellationToken)

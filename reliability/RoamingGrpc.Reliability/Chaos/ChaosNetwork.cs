@@ -128,7 +128,8 @@ internal sealed class ChaosNetwork
         },
     };
 
-    private static Site Site(string id, string code, int index, string name, int evses, string tariff)
+    /// <summary>A site of <paramref name="evses"/> EVSEs at location <paramref name="index"/>; EVSE ids from <paramref name="code"/>.</summary>
+    public static Site Site(string id, string code, int index, string name, int evses, string tariff)
     {
         var site = new Site
         {
@@ -172,12 +173,13 @@ internal sealed class ChaosNetwork
         return site;
     }
 
-    private static Token Token(string kind, int worker)
+    /// <summary>An RFID token of the CSP, whitelisted ALLOWED; <paramref name="kind"/> (C, R, S) keeps the workloads' tokens apart.</summary>
+    public static Token Token(string kind, int worker)
     {
         var number = worker.ToString("D5", CultureInfo.InvariantCulture);
         return new Token
         {
-            Uid = $"C4A05{(kind == "C" ? "0" : "1")}{worker:X8}",
+            Uid = $"C4A05{kind switch { "C" => 0, "R" => 1, _ => 2 }}{worker:X8}",
             Type = TokenType.Rfid,
             ContractId = $"{Parties.Csp.PartyId}-C{kind}HS{number}",
             Valid = true,

@@ -176,7 +176,7 @@ internal static partial class ChaosRun
         var watch = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
         var workers = workloads.Where(workload => !failed.Contains(workload.Name))
-            .Select(workload => Worker(context, workload.Name, failed, workload.Run(stop.Token, cancellationToken)))
+            .Select(workload => RunWorkerAsync(context, workload.Name, failed, workload.Run(stop.Token, cancellationToken)))
             .ToList();
 
         var role = random.Next(2) == 0 ? PartyRole.Cso : PartyRole.Csp;
@@ -211,7 +211,7 @@ internal static partial class ChaosRun
 
     // A worker that fails (an answer that is not the contract's, a call never answered) is a violation; it stops, so
     // that its EVSE's state stays as the failure left it for the final checks.
-    private static async Task Worker(ChaosContext context, string name, HashSet<string> failed, Task work)
+    private static async Task RunWorkerAsync(ChaosContext context, string name, HashSet<string> failed, Task work)
     {
         try
         {

@@ -124,7 +124,7 @@ internal sealed class ChaosVerifier(ChaosContext context, TimeSpan settleTimeout
         {
             var scrape = await MetricsScrape.ReadAsync(http, _pair.CsoMetricsPort, cancellationToken).ConfigureAwait(false);
             var depth = scrape.Sum("roaming_outbox_depth", ("partner", Parties.Csp.ToString()));
-            var behind = scrape.Sum("roaming_stream_events_behind", ("partner", Parties.Csp.PartyId)) ?? scrape.Sum("roaming_stream_events_behind", ("partner", Parties.Csp.ToString()));
+            var behind = scrape.Sum("roaming_stream_events_behind", ("partner", Parties.Csp.ToString()));
             last = $"outbox depth {Text(depth)}, status stream behind {Text(behind)}";
             quiet = depth == 0 && (behind ?? 0) == 0 ? quiet + 1 : 0;
             if (quiet >= 2)
