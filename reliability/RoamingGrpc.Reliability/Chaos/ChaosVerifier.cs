@@ -163,6 +163,11 @@ internal sealed class ChaosVerifier(ChaosContext context, TimeSpan settleTimeout
             _ledger.Violation($"site {id}: listed by the CSO, never published by the driver");
         }
 
+        foreach (var id in cso.Tariffs.Keys.Where(id => !_ledger.Published.ContainsKey(("tariff", id))))
+        {
+            _ledger.Violation($"tariff {id}: listed by the CSO, never published by the driver");
+        }
+
         foreach (var id in cso.Notices.Keys.Where(id => !_ledger.Published.ContainsKey(("maintenance_notice", id))))
         {
             _ledger.Violation($"maintenance_notice {id}: listed by the CSO, never published by the driver");

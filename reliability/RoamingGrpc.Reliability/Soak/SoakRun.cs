@@ -42,7 +42,7 @@ internal static class SoakRun
                 await pair.StartAsync(TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);
                 var (evses, slots) = await SetUpAsync(pair, retrying, options, output, cancellationToken).ConfigureAwait(false);
                 stationTask = station.RunAsync(runEnds.Token);
-                load.Add(new StatusLoad(pair, retrying, evses, options.StatusRate, interval).RunAsync(stop.Token, cancellationToken));
+                load.Add(new StatusLoad(pair, retrying, evses, options.StatusRate, interval, errors).RunAsync(stop.Token, cancellationToken));
                 var random = new Random(1);
                 load.AddRange(slots.Select((slot, i) => new SessionLoop(pair, retrying, station, slot, remote: i % 2 == 1, options, interval, errors)
                     .RunAsync(options.SessionLength * random.NextDouble(), stop.Token, cancellationToken)));

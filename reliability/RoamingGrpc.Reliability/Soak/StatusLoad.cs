@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Reliability.Endpoints;
 
@@ -10,7 +11,7 @@ namespace RoamingGrpc.Reliability.Soak;
 /// each reporting its own share of the EVSEs (so that each EVSE's changes stay in order). Paced by schedule: a
 /// reporter that falls behind catches up without pausing, so the achieved rate shows what the endpoint took.
 /// </summary>
-internal sealed class StatusLoad(RoamingPair pair, Retrying retrying, IReadOnlyList<string> evses, double changesPerSecond, Interval interval)
+internal sealed class StatusLoad(RoamingPair pair, Retrying retrying, IReadOnlyList<string> evses, double changesPerSecond, Interval interval, SoakErrors errors)
 {
     public const int Batch = 100;
     public const int Reporters = 4;
@@ -40,8 +41,25 @@ internal sealed class StatusLoad(RoamingPair pair, Retrying retrying, IReadOnlyL
             }
 
             var started = Stopwatch.GetTimestamp();
-            var answer = await retrying.CallAsync("ReportEvseStatus", options => pair.CsoBackoffice.ReportEvseStatusAsync(request, options), cancellationToken).ConfigureAwait(false);
-            interval.Reported((int)answer.AppliedCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            try
+            {
+                var answer = await retrying.CallAsync("ReportEvseStatus", options => pair.CsoBackoffice.ReportEvseStatusAsync(request, options), cancellationToken).ConfigureAwait(false);
+                interval.Reported((int)answer.AppliedCount, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (answer.AppliedCount != Batch)
+                {
+                    errors.Add($"ReportEvseStatus {request.RequestId}: {Batch} new changes answered applied {answer.AppliedCount}, ignored {answer.IgnoredCount}");
+                }
+            }
+            catch (RpcException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // An answer outside the contract: counted, and the load goes on (the next batch is new changes again).
+                errors.Add($"ReportEvseStatus: {ex.StatusCode} {ex.Status.Detail}");
+            }
+            catch (ReliabilityException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                errors.Add(ex.Message);
+            }
+
             sent += Batch;
             var due = TimeSpan.FromSeconds(sent / rate) - watch.Elapsed;
             if (due > TimeSpan.Zero)
