@@ -21,12 +21,17 @@ internal static class ReliabilityCommandLine
         var seed = new Option<int>("--seed") { Description = "Seed of the random choices (side, moment, down time, workload).", DefaultValueFactory = _ => 1 };
         var cycleLength = new Option<TimeSpan>("--cycle-length") { Description = "Traffic per cycle, e.g. 8s.", DefaultValueFactory = _ => TimeSpan.FromSeconds(8), CustomParser = Duration };
         var statusRate = new Option<double>("--status-rate") { Description = "Status changes per second of the status sites.", DefaultValueFactory = _ => 300 };
+        var timeout = new Option<TimeSpan?>("--timeout")
+        {
+            Description = "Fail the run if it has not ended within this time, e.g. 15m (the endpoints are killed, the work directory kept). Default: no bound beyond each step's own.",
+            CustomParser = result => Duration(result),
+        };
         var cli = CliOption();
         var work = WorkOption();
         var keep = new Option<bool>("--keep") { Description = "Keep the work directory (logs, databases) also when the run passes." };
         var command = new Command("chaos", "Kill either endpoint with SIGKILL at a random moment of every cycle while traffic of every kind flows, restart it, then verify the end states through the RPCs and the files' integrity. Exit 1 on any violation.")
         {
-            cycles, seed, cycleLength, statusRate, cli, work, keep,
+            cycles, seed, cycleLength, statusRate, timeout, cli, work, keep,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -36,13 +41,14 @@ internal static class ReliabilityCommandLine
                 Seed = parse.GetValue(seed),
                 CycleLength = parse.GetValue(cycleLength),
                 StatusRate = parse.GetValue(statusRate),
+                Timeout = parse.GetValue(timeout),
                 CliDll = CliDll(parse.GetValue(cli)),
                 WorkDirectory = parse.GetValue(work)?.FullName,
                 KeepWorkDirectory = parse.GetValue(keep),
             };
-            if (options.Cycles < 1 || options.CycleLength < TimeSpan.FromSeconds(2) || options.StatusRate <= 0)
+            if (options.Cycles < 1 || options.CycleLength < TimeSpan.FromSeconds(2) || options.StatusRate <= 0 || options.Timeout <= TimeSpan.Zero)
             {
-                await parse.InvocationConfiguration.Error.WriteLineAsync("--cycles at least 1, --cycle-length at least 2s, --status-rate above 0.").ConfigureAwait(false);
+                await parse.InvocationConfiguration.Error.WriteLineAsync("--cycles at least 1, --cycle-length at least 2s, --status-rate and --timeout above 0.").ConfigureAwait(false);
                 return 2;
             }
 

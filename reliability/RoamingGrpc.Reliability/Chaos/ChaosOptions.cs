@@ -22,6 +22,12 @@ internal sealed record ChaosOptions
     /// <summary>Site, tariff and maintenance notice changes per second.</summary>
     public double PublishRate { get; init; } = 8;
 
+    /// <summary>
+    /// The bound of the whole run (start, cycles, verification, stop); when it passes the run fails with the step it was
+    /// in, the endpoints are killed and the work directory is kept. Null: bounded by each step's own limits only.
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
     public required string CliDll { get; init; }
 
     public string? WorkDirectory { get; init; }

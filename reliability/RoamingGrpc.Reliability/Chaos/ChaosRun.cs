@@ -22,6 +22,15 @@ internal static partial class ChaosRun
     public static async Task<int> RunAsync(ChaosOptions options, TextWriter output, CancellationToken cancellationToken)
     {
         var total = Stopwatch.StartNew();
+        // The whole run's bound (--timeout) and the caller's cancellation (SIGINT, SIGTERM) end every step alike.
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (options.Timeout is { } timeout)
+        {
+            bounded.CancelAfter(timeout);
+        }
+
+        var run = bounded.Token;
+        var step = "starting the endpoints";
         var workspace = Workspace.Create(options.WorkDirectory);
         await output.WriteLineAsync($"chaos: {options.Cycles} cycles of {Seconds(options.CycleLength)} s, seed {options.Seed}; work directory {workspace.Root}").ConfigureAwait(false);
         var ledger = new ChaosLedger();
@@ -45,19 +54,21 @@ internal static partial class ChaosRun
             var retrying = new Retrying(TimeSpan.FromSeconds(20), TimeSpan.FromMinutes(4), ledger.Retry);
             var station = new StationSide(pair.CsoBackoffice);
             var context = new ChaosContext(pair, retrying, station, network, ledger);
-            using var runEnds = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var runEnds = CancellationTokenSource.CreateLinkedTokenSource(run);
             Task stationTask = Task.CompletedTask;
             try
             {
-                await pair.StartAsync(StartTimeout, cancellationToken).ConfigureAwait(false);
+                await pair.StartAsync(StartTimeout, run).ConfigureAwait(false);
                 await output.WriteLineAsync($"endpoints up: CSO {pair.CsoUrl} (pid {pair.Cso.Pid}), CSP {pair.CspUrl} (pid {pair.Csp.Pid}); {Seconds(total.Elapsed)} s").ConfigureAwait(false);
-                await SetUpAsync(context, output, cancellationToken).ConfigureAwait(false);
+                step = "set-up (network, tokens)";
+                await SetUpAsync(context, output, run).ConfigureAwait(false);
                 stationTask = station.RunAsync(runEnds.Token);
                 var workloads = Workloads(context, options, random);
                 var failed = new HashSet<string>(StringComparer.Ordinal);
                 for (var cycle = 1; cycle <= options.Cycles; cycle++)
                 {
-                    await CycleAsync(context, options, workloads, failed, random, cycle, output, cancellationToken).ConfigureAwait(false);
+                    step = $"cycle {cycle}/{options.Cycles}";
+                    await CycleAsync(context, options, workloads, failed, random, cycle, output, run).ConfigureAwait(false);
                 }
 
                 foreach (var exit in pair.Cso.UnexpectedExits.Concat(pair.Csp.UnexpectedExits))
@@ -66,10 +77,12 @@ internal static partial class ChaosRun
                 }
 
                 await output.WriteLineAsync($"traffic done after {Seconds(total.Elapsed)} s; settling and verifying").ConfigureAwait(false);
+                step = "verification through the RPCs";
                 var verifier = new ChaosVerifier(context, TimeSpan.FromMinutes(3));
-                var cso = await verifier.CheckRunningAsync(cancellationToken).ConfigureAwait(false);
+                var cso = await verifier.CheckRunningAsync(run).ConfigureAwait(false);
                 await runEnds.CancelAsync().ConfigureAwait(false);
                 await stationTask.ConfigureAwait(false);
+                step = "stopping the endpoints (SIGTERM)";
                 foreach (var process in new[] { pair.Cso, pair.Csp })
                 {
                     var code = await process.StopAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
@@ -79,6 +92,7 @@ internal static partial class ChaosRun
                     }
                 }
 
+                step = "verification of the files";
                 verifier.CheckFiles(cso);
                 await ReportAsync(options, context, verifier, total.Elapsed, output).ConfigureAwait(false);
             }
@@ -93,6 +107,12 @@ internal static partial class ChaosRun
                 ledger.Violation($"run aborted by an unexpected answer: {ex.StatusCode} ({ex.Status.Detail})");
                 await output.WriteLineAsync($"run aborted: {ex.Status}").ConfigureAwait(false);
             }
+            catch (OperationCanceledException) when (bounded.IsCancellationRequested)
+            {
+                var why = cancellationToken.IsCancellationRequested ? "cancelled (SIGINT or SIGTERM)" : $"not finished within --timeout {Seconds(options.Timeout!.Value)} s";
+                ledger.Violation($"run aborted during {step}: {why}");
+                await output.WriteLineAsync($"run aborted during {step}: {why}").ConfigureAwait(false);
+            }
             finally
             {
                 await runEnds.CancelAsync().ConfigureAwait(false);
@@ -106,6 +126,15 @@ internal static partial class ChaosRun
                 foreach (var violation in ledger.Violations.Take(200))
                 {
                     await output.WriteLineAsync($"  - {violation}").ConfigureAwait(false);
+                }
+
+                foreach (var process in new[] { pair.Cso, pair.Csp })
+                {
+                    await output.WriteLineAsync($"last lines of {process.LogFile}:").ConfigureAwait(false);
+                    foreach (var line in LastLines(process.LogFile, 15))
+                    {
+                        await output.WriteLineAsync($"  {line}").ConfigureAwait(false);
+                    }
                 }
 
                 await output.WriteLineAsync($"logs and databases kept in {workspace.Root}").ConfigureAwait(false);
@@ -176,7 +205,7 @@ internal static partial class ChaosRun
         var watch = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource();
         var workers = workloads.Where(workload => !failed.Contains(workload.Name))
-            .Select(workload => RunWorkerAsync(context, workload.Name, failed, workload.Run(stop.Token, cancellationToken)))
+            .Select(workload => RunWorkerAsync(context, workload.Name, failed, workload.Run(stop.Token, cancellationToken), cancellationToken))
             .ToList();
 
         var role = random.Next(2) == 0 ? PartyRole.Cso : PartyRole.Csp;
@@ -200,6 +229,7 @@ internal static partial class ChaosRun
         var drained = Task.WhenAll(workers);
         if (await Task.WhenAny(drained, Task.Delay(TimeSpan.FromMinutes(5), cancellationToken)).ConfigureAwait(false) != drained)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             throw new ReliabilityException($"cycle {cycle}: the workers did not finish their flows within 5 minutes of the cycle's end");
         }
 
@@ -210,12 +240,17 @@ internal static partial class ChaosRun
     }
 
     // A worker that fails (an answer that is not the contract's, a call never answered) is a violation; it stops, so
-    // that its EVSE's state stays as the failure left it for the final checks.
-    private static async Task RunWorkerAsync(ChaosContext context, string name, HashSet<string> failed, Task work)
+    // that its EVSE's state stays as the failure left it for the final checks. When the run itself ends (--timeout,
+    // SIGINT), the calls the driver cancels are no violation of the endpoints: the run reports its own abort.
+    private static async Task RunWorkerAsync(ChaosContext context, string name, HashSet<string> failed, Task work, CancellationToken cancellationToken)
     {
         try
         {
             await work.ConfigureAwait(false);
+            return;
+        }
+        catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is OperationCanceledException or Grpc.Core.RpcException { StatusCode: Grpc.Core.StatusCode.Cancelled })
+        {
             return;
         }
         catch (Grpc.Core.RpcException ex)
@@ -276,6 +311,24 @@ internal static partial class ChaosRun
         text.AppendLine(CultureInfo.InvariantCulture, $"retries (same request_id): {ledger.Retries.Values.Sum()} ({string.Join(", ", ledger.Retries.OrderByDescending(pair => pair.Value).Select(pair => $"{pair.Key} {pair.Value}"))})");
         text.AppendLine(CultureInfo.InvariantCulture, $"violations: {ledger.Violations.Count}");
         await output.WriteAsync(text.ToString()).ConfigureAwait(false);
+    }
+
+    // The end of an endpoint's log (warnings and errors: the endpoints log at Warning), for a failure's output in CI.
+    private static Queue<string> LastLines(string file, int count)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var lines = new Queue<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Enqueue(line.Length > 300 ? line[..300] + " ..." : line);
+            if (lines.Count > count)
+            {
+                lines.Dequeue();
+            }
+        }
+
+        return lines;
     }
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);

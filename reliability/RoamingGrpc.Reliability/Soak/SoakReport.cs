@@ -90,12 +90,12 @@ internal static class SoakReport
     [
         ("CSO resident memory (MiB)", s => s.Cso.ResidentBytes / MiB, 16, "0"),
         ("CSP resident memory (MiB)", s => s.Csp.ResidentBytes / MiB, 16, "0"),
-        ("CSO open file descriptors", s => s.Cso.OpenFiles, 10, "0"),
-        ("CSP open file descriptors", s => s.Csp.OpenFiles, 10, "0"),
-        ("CSO threads", s => s.Cso.Threads, 5, "0"),
-        ("CSP threads", s => s.Csp.Threads, 5, "0"),
-        ("CSO outbox to the CSP (entries)", s => s.OutboxDepth ?? 0, 1000, "0"),
-        ("CSP's status stream behind (events)", s => s.StatusStreamBehind ?? 0, 1000, "0"),
+        ("CSO open file descriptors", s => s.Cso.OpenFiles, 10, "0.0"),
+        ("CSP open file descriptors", s => s.Csp.OpenFiles, 10, "0.0"),
+        ("CSO threads", s => s.Cso.Threads, 5, "0.0"),
+        ("CSP threads", s => s.Csp.Threads, 5, "0.0"),
+        ("CSO outbox to the CSP (entries)", s => s.OutboxDepth ?? 0, 1000, "0.0"),
+        ("CSP's status stream behind (events)", s => s.StatusStreamBehind ?? 0, 1000, "0.0"),
     ];
 
     private static double Mean(List<SoakSample> samples, Func<SoakSample, double> value) => samples.Count == 0 ? double.NaN : samples.Average(value);
