@@ -3,7 +3,7 @@
 # then runs a CSO and a CSP endpoint as `roaming serve` processes, kills one of them with SIGKILL at a random moment of
 # every cycle while status, pushes of every kind, local and remote charging and reservations flow, restarts it, and
 # verifies both sides at the end. Prints the counts; exit code 1 on any violation (see reliability/README.md).
-# Usage: reliability/chaos.sh [--cycles 10] [--seed 1] [--cycle-length 8s] [--status-rate 300] [--work DIR] [--keep]
+# Usage: reliability/chaos.sh [--cycles 10] [--seed 1] [--cycle-length 8s] [--status-rate 300] [--timeout 15m] [--work DIR] [--keep]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dotnet build reliability/RoamingGrpc.Reliability/RoamingGrpc.Reliability.csproj -warnaserror -nologo -v quiet
