@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing of RoamingGrpc (issue 13, reliability suite): reliability/fuzz/README.md.
+#   bash reliability/fuzz.sh <target|all> [seconds per target, default 600]
+# Builds reliability/RoamingGrpc.Fuzz in Release, instruments the project assemblies with sharpfuzz, runs afl-fuzz on the
+# target's seed corpus (reliability/fuzz/corpus/<target>), then replays every crash, minimizes the new corpus entries
+# with afl-cmin into reliability/fuzz/corpus/<target>/ and the crashes with afl-tmin into
+# reliability/fuzz/regressions/<target>/. One afl-fuzz at a time (the machine is shared).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+targets_all=(identifiers backoffice-load streams requests)
+target=${1:?usage: reliability/fuzz.sh <target|all> [seconds]; targets: ${targets_all[*]}}
+seconds=${2:-600}
+if [ "$target" = all ]; then targets=("${targets_all[@]}"); else targets=("$target"); fi
+for t in "${targets[@]}"; do
+  [[ " ${targets_all[*]} " == *" $t "* ]] || { echo "no target '$t'; the targets are: ${targets_all[*]}" >&2; exit 2; }
+done
+
+if ! command -v afl-fuzz >/dev/null; then
+  echo "== installing AFL++ (Debian package afl++)"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq afl++ >/dev/null
+fi
+
+out=$root/reliability/fuzz/out
+bin=$out/bin
+echo "== build (Release) and instrument"
+dotnet tool restore >/dev/null
+rm -rf "$bin"
+dotnet publish reliability/RoamingGrpc.Fuzz -c Release -o "$bin" -nologo -v quiet
+# Our assemblies, and the protobuf runtime so that afl-fuzz sees how far a message gets through the parser.
+for assembly in RoamingGrpc.Domain RoamingGrpc.Contracts RoamingGrpc.Storage RoamingGrpc.Endpoint roaming Google.Protobuf; do
+  dotnet sharpfuzz "$bin/$assembly.dll" >/dev/null
+done
+
+export AFL_SKIP_BIN_CHECK=1          # the target is dotnet running an instrumented assembly, not an instrumented binary
+export AFL_MAP_SIZE=65536            # sharpfuzz's trace map
+export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+run_target() { dotnet "$bin/RoamingGrpc.Fuzz.dll" "$@"; }
+
+for t in "${targets[@]}"; do
+  corpus=$root/reliability/fuzz/corpus/$t
+  findings=$out/findings/$t
+  regressions=$root/reliability/fuzz/regressions/$t
+  rm -rf "$findings"
+  echo "== afl-fuzz $t for ${seconds} s"
+  # -t: a .NET child starts in about a second and the requests target starts two endpoints on its first input.
+  afl-fuzz -i "$corpus" -o "$findings" -V "$seconds" -t 20000 -m none -- dotnet "$bin/RoamingGrpc.Fuzz.dll" "$t" \
+    > "$out/afl-$t.log" 2>&1 || { tail -30 "$out/afl-$t.log"; exit 1; }
+  stats=$findings/default/fuzzer_stats
+  grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|corpus_found|saved_crashes|saved_hangs|stability|bitmap_cvg) ' "$stats"
+
+  echo "== $t: new corpus entries, minimized (afl-cmin)"
+  rm -rf "$out/cmin-$t"
+  if afl-cmin -i "$findings/default/queue" -o "$out/cmin-$t" -t 20000 -m none -- dotnet "$bin/RoamingGrpc.Fuzz.dll" "$t" > "$out/cmin-$t.log" 2>&1; then
+    added=0
+    for file in "$out/cmin-$t"/*; do
+      [ -f "$file" ] || continue
+      # A queue entry equal to a corpus file (the seeds come back from the queue) is not added twice.
+      if ! find "$corpus" -type f -exec cmp -s "$file" {} \; -print -quit | grep -q .; then
+        cp "$file" "$corpus/afl-$(sha1sum "$file" | cut -c1-12)"
+        added=$((added + 1))
+      fi
+    done
+    echo "$added entries added to $corpus ($(ls "$corpus" | wc -l) in all)"
+  else
+    echo "afl-cmin failed (see $out/cmin-$t.log); the corpus is unchanged"
+  fi
+
+  crashes=("$findings"/default/crashes/id:* "$findings"/default/hangs/id:*)
+  if [ -e "${crashes[0]}" ] || [ -e "${crashes[1]:-/nonexistent}" ]; then
+    echo "== $t: crashes and hangs, minimized (afl-tmin) into $regressions"
+    mkdir -p "$regressions"
+    for crash in "${crashes[@]}"; do
+      [ -f "$crash" ] || continue
+      minimized=$out/tmin-$(basename "$crash" | tr ':,' '__')
+      afl-tmin -i "$crash" -o "$minimized" -t 20000 -m none -- dotnet "$bin/RoamingGrpc.Fuzz.dll" "$t" >/dev/null 2>&1 || cp "$crash" "$minimized"
+      cp "$minimized" "$regressions/crash-$(sha1sum "$minimized" | cut -c1-12)"
+    done
+    run_target "$t" --replay "$regressions" | grep CRASH | cut -c1-400 || true
+  else
+    echo "== $t: no crash, no hang"
+  fi
+done
