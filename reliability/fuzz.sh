@@ -36,23 +36,25 @@ done
 export AFL_SKIP_BIN_CHECK=1          # the target is dotnet running an instrumented assembly, not an instrumented binary
 export AFL_MAP_SIZE=65536            # sharpfuzz's trace map
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
-run_target() { dotnet "$bin/RoamingGrpc.Fuzz.dll" "$@"; }
+dotnet=$(command -v dotnet)   # afl-cmin and afl-tmin want the path of the program
+run_target() { "$dotnet" "$bin/RoamingGrpc.Fuzz.dll" "$@"; }
 
 for t in "${targets[@]}"; do
   corpus=$root/reliability/fuzz/corpus/$t
   findings=$out/findings/$t
   regressions=$root/reliability/fuzz/regressions/$t
   rm -rf "$findings"
+  mkdir -p "$out/findings"
   echo "== afl-fuzz $t for ${seconds} s"
   # -t: a .NET child starts in about a second and the requests target starts two endpoints on its first input.
-  afl-fuzz -i "$corpus" -o "$findings" -V "$seconds" -t 20000 -m none -- dotnet "$bin/RoamingGrpc.Fuzz.dll" "$t" \
+  afl-fuzz -i "$corpus" -o "$findings" -V "$seconds" -t 20000 -m none -- "$dotnet" "$bin/RoamingGrpc.Fuzz.dll" "$t" \
     > "$out/afl-$t.log" 2>&1 || { tail -30 "$out/afl-$t.log"; exit 1; }
   stats=$findings/default/fuzzer_stats
   grep -E '^(run_time|execs_done|execs_per_sec|corpus_count|corpus_found|saved_crashes|saved_hangs|stability|bitmap_cvg) ' "$stats"
 
   echo "== $t: new corpus entries, minimized (afl-cmin)"
   rm -rf "$out/cmin-$t"
-  if afl-cmin -i "$findings/default/queue" -o "$out/cmin-$t" -t 20000 -m none -- dotnet "$bin/RoamingGrpc.Fuzz.dll" "$t" > "$out/cmin-$t.log" 2>&1; then
+  if afl-cmin -i "$findings/default/queue" -o "$out/cmin-$t" -t 20000 -m none -- "$dotnet" "$bin/RoamingGrpc.Fuzz.dll" "$t" > "$out/cmin-$t.log" 2>&1; then
     added=0
     for file in "$out/cmin-$t"/*; do
       [ -f "$file" ] || continue
@@ -74,7 +76,7 @@ for t in "${targets[@]}"; do
     for crash in "${crashes[@]}"; do
       [ -f "$crash" ] || continue
       minimized=$out/tmin-$(basename "$crash" | tr ':,' '__')
-      afl-tmin -i "$crash" -o "$minimized" -t 20000 -m none -- dotnet "$bin/RoamingGrpc.Fuzz.dll" "$t" >/dev/null 2>&1 || cp "$crash" "$minimized"
+      afl-tmin -i "$crash" -o "$minimized" -t 20000 -m none -- "$dotnet" "$bin/RoamingGrpc.Fuzz.dll" "$t" >/dev/null 2>&1 || cp "$crash" "$minimized"
       cp "$minimized" "$regressions/crash-$(sha1sum "$minimized" | cut -c1-12)"
     done
     run_target "$t" --replay "$regressions" | grep CRASH | cut -c1-400 || true
