@@ -24,14 +24,18 @@ fi
 
 out=$root/reliability/fuzz/out
 bin=$out/bin
-echo "== build (Release) and instrument"
-dotnet tool restore >/dev/null
-rm -rf "$bin"
-dotnet publish reliability/RoamingGrpc.Fuzz -c Release -o "$bin" -nologo -v quiet
-# Our assemblies, and the protobuf runtime so that afl-fuzz sees how far a message gets through the parser.
-for assembly in RoamingGrpc.Domain RoamingGrpc.Contracts RoamingGrpc.Storage RoamingGrpc.Endpoint roaming Google.Protobuf; do
-  dotnet sharpfuzz "$bin/$assembly.dll" >/dev/null
-done
+if [ "${FUZZ_REUSE_BUILD:-0}" = 1 ] && [ -f "$bin/RoamingGrpc.Fuzz.dll" ]; then
+  echo "== reusing the instrumented build in $bin (FUZZ_REUSE_BUILD=1)"
+else
+  echo "== build (Release) and instrument"
+  dotnet tool restore >/dev/null
+  rm -rf "$bin"
+  dotnet publish reliability/RoamingGrpc.Fuzz -c Release -o "$bin" -nologo -v quiet
+  # Our assemblies, and the protobuf runtime so that afl-fuzz sees how far a message gets through the parser.
+  for assembly in RoamingGrpc.Domain RoamingGrpc.Contracts RoamingGrpc.Storage RoamingGrpc.Endpoint roaming Google.Protobuf; do
+    dotnet sharpfuzz "$bin/$assembly.dll" >/dev/null
+  done
+fi
 
 export AFL_SKIP_BIN_CHECK=1          # the target is dotnet running an instrumented assembly, not an instrumented binary
 export AFL_MAP_SIZE=65536            # sharpfuzz's trace map
@@ -56,11 +60,14 @@ for t in "${targets[@]}"; do
   rm -rf "$out/cmin-$t"
   if afl-cmin -i "$findings/default/queue" -o "$out/cmin-$t" -t 20000 -m none -- "$dotnet" "$bin/RoamingGrpc.Fuzz.dll" "$t" > "$out/cmin-$t.log" 2>&1; then
     added=0
+    # A queue entry equal to a corpus file (the seeds come back from the queue) is not added twice.
+    known=$(sha1sum "$corpus"/* | cut -c1-40)
     for file in "$out/cmin-$t"/*; do
       [ -f "$file" ] || continue
-      # A queue entry equal to a corpus file (the seeds come back from the queue) is not added twice.
-      if ! find "$corpus" -type f -exec cmp -s "$file" {} \; -print -quit | grep -q .; then
-        cp "$file" "$corpus/afl-$(sha1sum "$file" | cut -c1-12)"
+      sum=$(sha1sum "$file" | cut -c1-40)
+      if ! grep -q "$sum" <<< "$known"; then
+        cp "$file" "$corpus/afl-${sum:0:12}"
+        known+=$'\n'$sum
         added=$((added + 1))
       fi
     done

@@ -12,6 +12,10 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     return 2;
 }
 
+// Instrumented code records its path in SharpFuzz's trace map, which SharpFuzz points at afl-fuzz's shared memory only
+// when the fuzzing loop starts: a map of our own lets the targets start before that, and lets --replay run the
+// instrumented build outside afl-fuzz.
+TraceMap.Provide();
 await using var targets = new FuzzTargets();
 if (args[0] == "seed" && args.Length == 3)
 {
