@@ -76,16 +76,33 @@ for t in "${targets[@]}"; do
     echo "afl-cmin failed (see $out/cmin-$t.log); the corpus is unchanged"
   fi
 
-  crashes=("$findings"/default/crashes/id:* "$findings"/default/hangs/id:*)
-  if [ -e "${crashes[0]}" ] || [ -e "${crashes[1]:-/nonexistent}" ]; then
-    echo "== $t: crashes and hangs, minimized (afl-tmin) into $regressions"
-    mkdir -p "$regressions"
-    for crash in "${crashes[@]}"; do
-      [ -f "$crash" ] || continue
-      minimized=$out/tmin-$(basename "$crash" | tr ':,' '__')
+  mapfile -t crashes < <(find "$findings/default/crashes" "$findings/default/hangs" -type f -name 'id:*' 2>/dev/null | sort)
+  if [ ${#crashes[@]} -gt 0 ]; then
+    # afl-fuzz saves every input that reaches a failure by a new path: hundreds of inputs for one bug. They are replayed
+    # in one process, grouped by their failure (the first line of the exception, digits blanked), and only the smallest
+    # input of each group is minimized (afl-tmin) and kept.
+    echo "== $t: ${#crashes[@]} crash(es) and hang(s); one per distinct failure, minimized (afl-tmin) into $regressions"
+    replayed=$out/crashes-$t
+    rm -rf "$replayed"
+    mkdir -p "$replayed" "$regressions"
+    cp "${crashes[@]}" "$replayed/"
+    run_target "$t" --replay "$replayed" > "$out/replay-$t.log" 2>&1 || true
+    declare -A smallest=()
+    while IFS=$'\t' read -r file failure; do
+      key=$(sed 's/[0-9]\+/N/g' <<< "$failure" | cut -c1-300)
+      if [ -z "${smallest[$key]:-}" ] || [ "$(stat -c %s "$file")" -lt "$(stat -c %s "${smallest[$key]}")" ]; then
+        smallest[$key]=$file
+      fi
+    done < <(grep -a ': CRASH ' "$out/replay-$t.log" | sed 's/: CRASH /\t/')
+    echo "$(grep -ac ': CRASH ' "$out/replay-$t.log") of ${#crashes[@]} fail again on replay; ${#smallest[@]} distinct failure(s):"
+    for key in "${!smallest[@]}"; do
+      crash=${smallest[$key]}
+      echo "  $key"
+      minimized=$out/tmin-$t-$(basename "$crash" | tr ':,' '__')
       afl-tmin -i "$crash" -o "$minimized" -t 20000 -m none -- "$dotnet" "$bin/RoamingGrpc.Fuzz.dll" "$t" >/dev/null 2>&1 || cp "$crash" "$minimized"
       cp "$minimized" "$regressions/crash-$(sha1sum "$minimized" | cut -c1-12)"
     done
+    unset smallest
     run_target "$t" --replay "$regressions" | grep CRASH | cut -c1-400 || true
   else
     echo "== $t: no crash, no hang"

@@ -44,19 +44,17 @@ internal sealed class ScriptedRequests<T>(IReadOnlyList<Func<T>> messages) : IAs
     }
 
     /// <summary>
-    /// Hands the next message (or the end of the stream) to the engine's reader, which processes it before this returns.
-    /// Waits (bounded) until the reader asks; false when it never did, which the caller treats as a hang.
+    /// Hands the next message (or the end of the stream) to the engine's reader, which usually processes it before this
+    /// returns. Waits (bounded) until the reader asks. Not asking is no verdict: a reader that ended the stream (the
+    /// engine refused a message as a protocol violation, on a thread of its own) never asks again, and the engine notices
+    /// only after this returns. An engine that stops reading and does not end the call is caught by the bound on the
+    /// whole run.
     /// </summary>
-    public bool Release()
+    public void Release()
     {
-        if (Exhausted)
+        if (Exhausted || !_asking.Wait(TimeSpan.FromSeconds(10)))
         {
-            return true;
-        }
-
-        if (!_asking.Wait(TimeSpan.FromSeconds(10)))
-        {
-            return false;
+            return;
         }
 
         TaskCompletionSource<bool> pending;
@@ -73,8 +71,10 @@ internal sealed class ScriptedRequests<T>(IReadOnlyList<Func<T>> messages) : IAs
             }
             catch (Google.Protobuf.InvalidProtocolBufferException ex)
             {
+                // The transport fails the read and the call with it: nothing is read after a message that is not one.
                 hasMessage = false;
                 failure = ex;
+                Exhausted = true;
             }
         }
 
@@ -86,8 +86,6 @@ internal sealed class ScriptedRequests<T>(IReadOnlyList<Func<T>> messages) : IAs
         {
             pending.SetResult(hasMessage);
         }
-
-        return true;
     }
 
     /// <summary>Ends a read still waiting after the call is over (as the transport ends it when the call completes).</summary>
