@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using RoamingGrpc.Contracts.V1;
@@ -31,16 +29,15 @@ internal static class BackofficeCommands
                 return 2;
             }
 
-            List<Site> sites;
-            List<Tariff> tariffs;
+            IReadOnlyList<Site> sites;
+            IReadOnlyList<Tariff> tariffs;
             var file = parse.GetRequiredValue(fileOption);
             try
             {
-                using var document = JsonDocument.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false));
-                sites = Read<Site>(document, "sites");
-                tariffs = Read<Tariff>(document, "tariffs");
+                var records = BackofficeFile.Parse(await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false));
+                (sites, tariffs) = (records.Sites, records.Tariffs);
             }
-            catch (Exception ex) when (ex is JsonException or InvalidProtocolBufferException or IOException or InvalidOperationException)
+            catch (Exception ex) when (ex is BackofficeFileException or IOException or UnauthorizedAccessException)
             {
                 await error.WriteLineAsync($"{file.FullName}: {ex.Message}").ConfigureAwait(false);
                 return 2;
@@ -127,17 +124,6 @@ internal static class BackofficeCommands
             : entry.Result == CommandResultType.Unspecified ? $"command {entry.CommandId}, waiting for the station"
             : $"command {entry.CommandId}, {Endpoint.Mapping.ProtoEnumNames.Of(entry.Result)} at {entry.ResultTime.ToDateTimeOffset():u}";
         return $"{entry.RequestTime.ToDateTimeOffset():u} {entry.ProviderId} request {entry.RequestId}: {entry.EvseId} connector {(entry.ConnectorId.Length > 0 ? entry.ConnectorId : "-")}, {what}, \"{entry.Reason}\": {outcome}";
-    }
-
-    private static List<T> Read<T>(JsonDocument document, string property)
-        where T : IMessage<T>, new()
-    {
-        if (!document.RootElement.TryGetProperty(property, out var array))
-        {
-            return [];
-        }
-
-        return [.. array.EnumerateArray().Select(element => JsonParser.Default.Parse<T>(element.GetRawText()))];
     }
 
     private static async Task<int> RunAsync(TextWriter error, string what, Func<Task> call)

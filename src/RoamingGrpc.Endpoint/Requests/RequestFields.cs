@@ -86,4 +86,21 @@ internal static class RequestFields
             ? url
             : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, "must be an absolute https URL such as https://roaming.example.com:443");
     }
+
+    /// <summary>
+    /// A request's timestamp as a time, or INVALID_ARGUMENT naming <paramref name="field"/>. Timestamp's own range is
+    /// 0001-01-01 to 9999-12-31 with nanos 0..999,999,999; protobuf's ToDateTimeOffset throws InvalidOperationException
+    /// outside it, which would reach the caller as INTERNAL.
+    /// </summary>
+    public static DateTimeOffset Time(Google.Protobuf.WellKnownTypes.Timestamp value, string field)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Seconds is >= -62_135_596_800 and <= 253_402_300_799 && value.Nanos is >= 0 and <= 999_999_999
+            ? value.ToDateTimeOffset()
+            : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, "is not a valid timestamp");
+    }
+
+    /// <summary>An optional timestamp filter (e.g. <c>updated_since</c>) in Unix milliseconds, checked as <see cref="Time"/>.</summary>
+    public static long? UnixMilliseconds(Google.Protobuf.WellKnownTypes.Timestamp? value, string field) =>
+        value is null ? null : Time(value, field).ToUnixTimeMilliseconds();
 }

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using RoamingGrpc.Contracts.V1;
@@ -113,6 +114,10 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw ProtocolViolation($"the first message must be start, within {options.StartTimeout.TotalSeconds:0} s");
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw NotTheRequestMessage(ex);
         }
         catch (IOException ex)
         {
@@ -434,6 +439,10 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
         {
             return await requests.MoveNext(cancellationToken).ConfigureAwait(false);
         }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw NotTheRequestMessage(ex);
+        }
         catch (IOException ex)
         {
             // The consumer reset its side of the stream (a cut connection, a cancelled call): the call is over.
@@ -500,6 +509,11 @@ internal sealed class LogStreamSession<TRequest, TResponse, TEntry>(
             ErrorReason.StaleCursor,
             $"sequence {cursor} is outside the retained log ({prunedThrough + 1}..{latest}); pull {protocol.ResyncListing} and resubscribe after its sequence.",
             [new("oldest_sequence", (prunedThrough + 1).ToString(System.Globalization.CultureInfo.InvariantCulture)), new("latest_sequence", latest.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+    // The transport's deserializer fails the read with InvalidProtocolBufferException, which is an IOException: caught
+    // before the IOException of a reset stream, it is the consumer's bad message, not the consumer ending the call.
+    private RoamingException NotTheRequestMessage(InvalidProtocolBufferException ex) =>
+        ProtocolViolation($"a message that is not a {typeof(TRequest).Name} ({ex.Message.TrimEnd('.')})");
 
     private RoamingException ProtocolViolation(string detail) =>
         RoamingErrors.Create(ErrorKind.InvalidArgument, ErrorReason.StreamProtocolViolation, $"{protocol.RpcName}: {detail}.");

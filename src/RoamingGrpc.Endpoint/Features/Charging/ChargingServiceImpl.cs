@@ -96,7 +96,7 @@ internal sealed class ChargingServiceImpl(
     public override async Task<ListSessionsResponse> ListSessions(ListSessionsRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        long? updatedSince = RequestFields.UnixMilliseconds(request.UpdatedSince, "updated_since");
         var states = RequestFields.EnumFilter(request.States, "states");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, string.Join('+', states)), clock.GetUtcNow());
         // The log head is read before the page: a change after it is both on a later page or delta and in the stream.

@@ -6,6 +6,7 @@ using RoamingGrpc.Endpoint.Features.ChargePlans;
 using RoamingGrpc.Endpoint.Features.Sdrs;
 using RoamingGrpc.Endpoint.Features.Sites;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Requests;
 using RoamingGrpc.Storage.Charging;
 using WriteContext = RoamingGrpc.Storage.WriteContext;
 
@@ -49,7 +50,7 @@ internal sealed class SessionEvents(
         var readings = sessions.Readings(write, session.SessionId);
         var last = readings.Count > 0 ? readings[^1] : null;
         // Times are kept to the millisecond, as readings are stored: session times and readings then agree exactly.
-        var eventTime = DateTimeOffset.FromUnixTimeMilliseconds(report.EventTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
+        var eventTime = DateTimeOffset.FromUnixTimeMilliseconds(RequestFields.Time(report.EventTime, "event_time").ToUnixTimeMilliseconds());
         if (last is not null && eventTime.ToUnixTimeMilliseconds() < last.MeasureTime)
         {
             throw RoamingErrors.InvalidField("event_time", ErrorReason.InvalidField, "is before the session's last reading; events and meter values must arrive in time order");
@@ -150,7 +151,7 @@ internal sealed class SessionEvents(
                 throw RoamingErrors.MissingField($"{field}.measure_time");
             }
 
-            var time = value.MeasureTime.ToDateTimeOffset().ToUnixTimeMilliseconds();
+            var time = RequestFields.Time(value.MeasureTime, $"{field}.measure_time").ToUnixTimeMilliseconds();
             if (time < last.MeasureTime)
             {
                 throw RoamingErrors.InvalidField($"{field}.measure_time", ErrorReason.InvalidField, "is before the previous reading; values must ascend in time");

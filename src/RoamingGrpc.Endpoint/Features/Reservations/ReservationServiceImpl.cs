@@ -78,7 +78,7 @@ internal sealed class ReservationServiceImpl(
             RequestFields.LocalId(request.AuthorizationReference, "authorization_reference");
         }
 
-        var expiry = request.ExpiryTime.ToDateTimeOffset();
+        var expiry = RequestFields.Time(request.ExpiryTime, "expiry_time");
         var response = await writer.OnceAsync(context, requestId, request, CreateReservationResponse.Parser, write =>
             {
                 var location = evseId is null ? null : evses.Locate(write, evseId, request.ConnectorId, "evse_id");
@@ -119,7 +119,7 @@ internal sealed class ReservationServiceImpl(
     public override async Task<ListReservationsResponse> ListReservations(ListReservationsRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        long? updatedSince = RequestFields.UnixMilliseconds(request.UpdatedSince, "updated_since");
         var states = RequestFields.EnumFilter(request.States, "states");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, string.Join('+', states)), clock.GetUtcNow());
         var rows = await store.ListAsync(

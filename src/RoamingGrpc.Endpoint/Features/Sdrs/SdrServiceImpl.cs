@@ -32,9 +32,9 @@ internal sealed class SdrServiceImpl(
     public override async Task<ListSdrsResponse> ListSdrs(ListSdrsRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
-        long? endFrom = request.StartTime?.ToDateTimeOffset().ToUnixTimeMilliseconds();
-        long? endBefore = request.EndTime?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        long? updatedSince = RequestFields.UnixMilliseconds(request.UpdatedSince, "updated_since");
+        long? endFrom = RequestFields.UnixMilliseconds(request.StartTime, "start_time");
+        long? endBefore = RequestFields.UnixMilliseconds(request.EndTime, "end_time");
         if (endFrom is not null && endBefore is not null && endBefore <= endFrom)
         {
             throw RoamingErrors.InvalidField("end_time", ErrorReason.InvalidField, "must be after start_time");

@@ -24,7 +24,7 @@ internal sealed class SiteServiceImpl(ISiteRepository sites, TimeProvider clock)
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
         var country = string.IsNullOrEmpty(request.CountryCode) ? null : CountryOf(request.CountryCode);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        long? updatedSince = RequestFields.UnixMilliseconds(request.UpdatedSince, "updated_since");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince, country), clock.GetUtcNow());
 
         var rows = await sites.ListAsync(

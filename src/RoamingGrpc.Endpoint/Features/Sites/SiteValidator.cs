@@ -4,6 +4,7 @@ using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Mapping;
+using RoamingGrpc.Endpoint.Requests;
 
 namespace RoamingGrpc.Endpoint.Features.Sites;
 
@@ -188,7 +189,8 @@ public static class SiteValidator
     {
         for (var i = 0; i < periods.Count; i++)
         {
-            if (periods[i].StartTime is null || periods[i].EndTime is null || periods[i].EndTime.ToDateTimeOffset() <= periods[i].StartTime.ToDateTimeOffset())
+            if (periods[i].StartTime is null || periods[i].EndTime is null
+                || RequestFields.Time(periods[i].EndTime, $"{field}[{i}].end_time") <= RequestFields.Time(periods[i].StartTime, $"{field}[{i}].start_time"))
             {
                 throw RoamingErrors.InvalidField($"{field}[{i}]", ErrorReason.InvalidField, "needs start_time and a later end_time");
             }

@@ -2,6 +2,7 @@ using RoamingGrpc.Contracts.V1;
 using RoamingGrpc.Domain.Identifiers;
 using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Endpoint.Errors;
+using RoamingGrpc.Endpoint.Requests;
 
 namespace RoamingGrpc.Endpoint.Features.Statuses;
 
@@ -28,7 +29,7 @@ internal static class StatusValidator
             throw RoamingErrors.MissingField($"{field}.change_time");
         }
 
-        return (evseId, (long)change.Status, change.ChangeTime.ToDateTimeOffset().ToUnixTimeMilliseconds());
+        return (evseId, (long)change.Status, RequestFields.Time(change.ChangeTime, $"{field}.change_time").ToUnixTimeMilliseconds());
     }
 
     /// <summary>An EVSE id of <paramref name="owner"/> in canonical form.</summary>

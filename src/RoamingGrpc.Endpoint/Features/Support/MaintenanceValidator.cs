@@ -118,14 +118,7 @@ internal static class MaintenanceValidator
     }
 
     /// <summary>A valid timestamp as a time, or INVALID_ARGUMENT naming <paramref name="field"/>.</summary>
-    public static DateTimeOffset Time(Timestamp value, string field)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        // Timestamp's own range: 0001-01-01 to 9999-12-31, nanos 0..999,999,999.
-        return value.Seconds is >= -62_135_596_800 and <= 253_402_300_799 && value.Nanos is >= 0 and <= 999_999_999
-            ? value.ToDateTimeOffset()
-            : throw RoamingErrors.InvalidField(field, ErrorReason.InvalidField, "is not a valid timestamp");
-    }
+    public static DateTimeOffset Time(Timestamp value, string field) => RequestFields.Time(value, field);
 
     private static void Required<TEnum>(TEnum value, TEnum unspecified, string field)
         where TEnum : struct, System.Enum

@@ -47,7 +47,7 @@ internal sealed class TariffServiceImpl(ITariffRepository tariffs, ISiteReposito
 
         var provider = context.Caller().PartyId;
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        long? updatedSince = RequestFields.UnixMilliseconds(request.UpdatedSince, "updated_since");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince), clock.GetUtcNow());
         var rows = await tariffs.ListAsync(
             new TariffPageQuery(provider, updatedSince, cursor.AfterId, cursor.AfterChangeSeq, pageSize + 1),

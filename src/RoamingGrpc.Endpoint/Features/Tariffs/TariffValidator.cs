@@ -5,6 +5,7 @@ using RoamingGrpc.Domain.Parties;
 using RoamingGrpc.Domain.Pricing;
 using RoamingGrpc.Endpoint.Errors;
 using RoamingGrpc.Endpoint.Features.Sites;
+using RoamingGrpc.Endpoint.Requests;
 
 namespace RoamingGrpc.Endpoint.Features.Tariffs;
 
@@ -49,7 +50,10 @@ internal static class TariffValidator
             throw RoamingErrors.InvalidField("tariff.max_price.amount", ErrorReason.InvalidField, $"must not be below min_price {tariff.MinPrice.Amount}");
         }
 
-        if (tariff.StartTime is not null && tariff.EndTime is not null && tariff.EndTime.ToDateTimeOffset() <= tariff.StartTime.ToDateTimeOffset())
+        // Each time is checked on its own: a stored tariff's times are read back whenever a tariff is chosen.
+        DateTimeOffset? start = tariff.StartTime is null ? null : RequestFields.Time(tariff.StartTime, "tariff.start_time");
+        DateTimeOffset? end = tariff.EndTime is null ? null : RequestFields.Time(tariff.EndTime, "tariff.end_time");
+        if (start is not null && end is not null && end <= start)
         {
             throw RoamingErrors.InvalidField("tariff.end_time", ErrorReason.InvalidField, "must be after start_time");
         }

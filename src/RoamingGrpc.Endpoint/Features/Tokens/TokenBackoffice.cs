@@ -102,7 +102,7 @@ internal sealed partial class TokenBackoffice(
     public async Task<ListIssuedTokensResponse> ListIssuedTokensAsync(ListIssuedTokensRequest request, ServerCallContext context)
     {
         var pageSize = Paging.PageSize(request.PageSize, DefaultPageSize, MaxPageSize);
-        long? updatedSince = request.UpdatedSince?.ToDateTimeOffset().ToUnixTimeMilliseconds();
+        long? updatedSince = RequestFields.UnixMilliseconds(request.UpdatedSince, "updated_since");
         var cursor = ListingCursor.Start(request.PageToken, ListingCursor.FiltersOf(updatedSince), clock.GetUtcNow());
         var rows = await tokens.ListChangesAsync(
             new TokenChangeQuery(cursor.AfterChangeSeq ?? 0, updatedSince, IncludeRemoved: updatedSince is not null, pageSize + 1),
