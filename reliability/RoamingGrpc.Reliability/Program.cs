@@ -1,0 +1,3 @@
+using RoamingGrpc.Reliability;
+
+return await ReliabilityCommandLine.Create().Parse(args).InvokeAsync().ConfigureAwait(false);
