@@ -74,9 +74,11 @@ internal sealed class RevokedCertificateStream(
                 outcome.Violation($"{group.Count()} streams of the revoked certificate ended with {group.Key} (expected UNAUTHENTICATED / CERTIFICATE_REVOKED)");
             }
 
-            // The holder keeps trying, each time on a new connection.
+            // The holder keeps trying, each time on a new connection, for the rest of the attack (2 s at least, so
+            // that the partner's stream has events to show after the revocation).
             var eventsBefore = control.Events;
-            while (clock.Elapsed < duration)
+            var retrying = Stopwatch.StartNew();
+            while (clock.Elapsed < duration || retrying.Elapsed < TimeSpan.FromSeconds(2))
             {
                 reconnects++;
                 if (await ReconnectAnsweredAsync(cancellationToken).ConfigureAwait(false))

@@ -86,6 +86,10 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
                 {
                     return;
                 }
+                catch (HttpRequestException) when (stop.IsCancellationRequested)
+                {
+                    return; // the attack's end cancelled the call
+                }
                 catch (HttpRequestException)
                 {
                     Interlocked.Increment(ref transportFailures);
