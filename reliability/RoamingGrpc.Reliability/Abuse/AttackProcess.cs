@@ -77,7 +77,18 @@ internal static class AttackProcess
         var cpu = self.TotalProcessorTime;
         await output.WriteLineAsync(Started).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        var outcome = await attack.RunAsync(settings.Options.AttackDuration, cancellationToken).ConfigureAwait(false);
+        AttackOutcome outcome;
+        try
+        {
+            outcome = await attack.RunAsync(settings.Options.AttackDuration, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Into the attack's log (the run reads standard output), then the exit code says it failed.
+            await output.WriteLineAsync($"the attack failed: {ex}").ConfigureAwait(false);
+            return 1;
+        }
+
         self.Refresh();
         var report = new Report(outcome.Done, outcome.ExpectedRefusals, [.. outcome.Violations], (self.TotalProcessorTime - cpu).TotalSeconds);
         await output.WriteLineAsync(OutcomePrefix + JsonSerializer.Serialize(report, Json)).ConfigureAwait(false);

@@ -41,6 +41,7 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
         }
 
         long timedOut = 0, rateLimited = 0, transportFailures = 0;
+        string? firstTransportFailure = null;
         var slowestTimeout = TimeSpan.Zero;
         var gate = new Lock();
         var other = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
@@ -68,7 +69,7 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
         outcome.Check(timedOut > 0, "no trickling call was ended with REQUEST_TIMEOUT");
         outcome.Check(held <= maxCallsPerPartner || rateLimited > 0, $"{held} calls held by one partner, but none was refused RATE_LIMITED (cap {maxCallsPerPartner})");
         outcome.Check(slowestTimeout <= options.ReceiveTimeout + Grace, $"a trickling call was ended after {slowestTimeout.TotalSeconds:F1} s (bound: the receive timeout {options.ReceiveTimeout.TotalSeconds:F0} s + {Grace.TotalSeconds:F0} s)");
-        outcome.Check(transportFailures == 0, $"{transportFailures} trickling calls ended without a gRPC status (connection or stream reset)");
+        outcome.Check(transportFailures == 0, $"{transportFailures} trickling calls ended without a gRPC status (connection or stream reset), the first: {firstTransportFailure}");
         outcome.Done = string.Create(CultureInfo.InvariantCulture, $"{timedOut} REQUEST_TIMEOUT (slowest after {slowestTimeout.TotalSeconds:F1} s), {rateLimited} RATE_LIMITED, {transportFailures} without status");
         return outcome;
 
@@ -86,13 +87,14 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
                 {
                     return;
                 }
-                catch (HttpRequestException) when (stop.IsCancellationRequested)
+                catch (Exception ex) when (ex is HttpRequestException or IOException && stop.IsCancellationRequested)
                 {
                     return; // the attack's end cancelled the call
                 }
-                catch (HttpRequestException)
+                catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
                     Interlocked.Increment(ref transportFailures);
+                    firstTransportFailure ??= ex.Message;
                     continue;
                 }
 
