@@ -4,14 +4,15 @@ using RoamingGrpc.Reliability.Chaos;
 
 namespace RoamingGrpc.Reliability;
 
-/// <summary>The driver's command line: <c>chaos</c> and <c>soak</c>.</summary>
+/// <summary>The driver's command line: <c>chaos</c>, <c>soak</c> and <c>abuse</c>.</summary>
 internal static class ReliabilityCommandLine
 {
     public static RootCommand Create()
     {
-        var root = new RootCommand("RoamingGrpc reliability suite (issue 13): chaos (kill -9 during traffic, then verify) and soak (an hour at the national rate).");
+        var root = new RootCommand("RoamingGrpc reliability suite (issue 13): chaos (kill -9 during traffic, then verify), soak (an hour at the national rate) and abuse (attacks with bounds).");
         root.Subcommands.Add(ChaosCommand());
         root.Subcommands.Add(SoakCommand());
+        root.Subcommands.Add(Abuse.AbuseCommandLine.Command(CliOption(), WorkOption(), CliDll));
         return root;
     }
 

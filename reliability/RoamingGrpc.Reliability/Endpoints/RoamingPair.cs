@@ -18,7 +18,7 @@ internal sealed class RoamingPair : IAsyncDisposable
 {
     private readonly List<PartnerChannelFactory> _factories = [];
 
-    private RoamingPair(Workspace workspace, string cliDll, IReadOnlyDictionary<string, string> environment)
+    private RoamingPair(Workspace workspace, string cliDll, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string> moreCsoPartners)
     {
         CsoPort = Workspace.FreePort();
         CspPort = Workspace.FreePort();
@@ -31,7 +31,7 @@ internal sealed class RoamingPair : IAsyncDisposable
         Cso = new EndpointProcess(
             "cso",
             cliDll,
-            Serve("cso", Parties.Cso, CsoPort, CsoMetricsPort, workspace.Certificates("cso"), workspace, CsoDatabase, $"csp:{Parties.Csp.PartyId}@{CspUrl}"),
+            [.. Serve("cso", Parties.Cso, CsoPort, CsoMetricsPort, workspace.Certificates("cso"), workspace, CsoDatabase, $"csp:{Parties.Csp.PartyId}@{CspUrl}"), .. moreCsoPartners.SelectMany(partner => new[] { "--partner", partner })],
             environment,
             workspace.File("cso.log"));
         Csp = new EndpointProcess(
@@ -81,7 +81,12 @@ internal sealed class RoamingPair : IAsyncDisposable
     /// <summary>The CSP's partner channel to the CSO.</summary>
     public GrpcChannel AsCsp { get; }
 
-    public static RoamingPair Create(Workspace workspace, string cliDll, IReadOnlyDictionary<string, string> environment) => new(workspace, cliDll, environment);
+    /// <summary>
+    /// The two endpoints; <paramref name="moreCsoPartners"/> are further <c>--partner ROLE:PARTY[@URL]</c> of the CSO
+    /// (e.g. a second CSP that the abuse run plays as a malicious partner).
+    /// </summary>
+    public static RoamingPair Create(Workspace workspace, string cliDll, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? moreCsoPartners = null) =>
+        new(workspace, cliDll, environment, moreCsoPartners ?? []);
 
     /// <summary>The process of <paramref name="role"/>.</summary>
     public EndpointProcess Of(PartyRole role) => role == PartyRole.Cso ? Cso : Csp;

@@ -42,6 +42,10 @@ internal sealed class Workspace
         return workspace;
     }
 
+    /// <summary>The workspace a run created in <paramref name="root"/> (e.g. for a helper process of the run).</summary>
+    public static Workspace Open(string root) =>
+        Directory.Exists(Path.Combine(root, "certs")) ? new Workspace(Path.GetFullPath(root)) : throw new DirectoryNotFoundException($"{root} holds no run's certificates");
+
     /// <summary>A TCP port free on the loopback interface now (the endpoint binds it a moment later).</summary>
     public static int FreePort()
     {
