@@ -62,6 +62,14 @@ internal sealed record AbuseOptions
     /// <summary>The CSO's Limits:RequestReceiveTimeout for the run (the product's default is 10 s; shorter keeps the run short).</summary>
     public TimeSpan ReceiveTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Whether the partner's latency during an attack (p99 and the slowest new connection, against the worst quiet
+    /// window) is a bound, or only measured and reported. The full run bounds it; the CI run (<see cref="Quick"/>)
+    /// reports it: a 7 s window on a busy 2-core CI machine does not control its own timing, and latency targets are
+    /// measured in runs meant for it (this one in full, bench/), not asserted in CI.
+    /// </summary>
+    public bool LatencyBounds { get; init; } = true;
+
     /// <summary>The CSO's Limits:RefusalLogInterval for the run (default 1 min), so that summaries fall inside an attack.</summary>
     public TimeSpan RefusalLogInterval { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -98,5 +106,6 @@ internal sealed record AbuseOptions
         SlowCallsPerConnection = 120,
         RevokedStreams = 10,
         RefusalLogInterval = TimeSpan.FromSeconds(5),
+        LatencyBounds = false,
     };
 }
