@@ -23,6 +23,10 @@ internal sealed partial class CallerWatches : IDisposable
     // X.509 validity is to the second and inclusive of NotAfter; the timer fires after it.
     private static readonly TimeSpan PastExpiry = TimeSpan.FromSeconds(1);
 
+    // A timer's due time is at most about 49.7 days (milliseconds in 32 bits); certificates last a year or more, so an
+    // expiry further away is reached in steps of this length.
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(45);
+
     private readonly ConcurrentDictionary<CallerWatch, byte> _open = new();
     private readonly CallerAuthorizer _authorizer;
     private readonly TimeProvider _clock;
@@ -48,8 +52,7 @@ internal sealed partial class CallerWatches : IDisposable
         ArgumentNullException.ThrowIfNull(certificate);
         var watch = new CallerWatch(this, certificate, callers, method, caller);
         _open.TryAdd(watch, 0);
-        var expiresIn = certificate.NotAfter.ToUniversalTime() + PastExpiry - _clock.GetUtcNow();
-        watch.ExpiryTimer = _clock.CreateTimer(_ => Recheck(watch), null, expiresIn > TimeSpan.Zero ? expiresIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        ArmExpiry(watch);
         return watch;
     }
 
@@ -61,6 +64,21 @@ internal sealed partial class CallerWatches : IDisposable
     }
 
     internal void Forget(CallerWatch watch) => _open.TryRemove(watch, out _);
+
+    /// <summary>Sets the watch's timer to its certificate's expiry, or to the longest step towards it.</summary>
+    private void ArmExpiry(CallerWatch watch)
+    {
+        watch.ExpiryTimer?.Dispose();
+        var expiresIn = watch.Certificate.NotAfter.ToUniversalTime() + PastExpiry - _clock.GetUtcNow();
+        watch.ExpiryTimer = expiresIn > LongestTimer
+            ? _clock.CreateTimer(_ => ArmExpiry(watch), null, LongestTimer, Timeout.InfiniteTimeSpan)
+            : _clock.CreateTimer(_ => Recheck(watch), null, expiresIn > TimeSpan.Zero ? expiresIn : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+        if (!_open.ContainsKey(watch))
+        {
+            // The call ended while the timer was being set (its watch disposed the timer it knew of): this one goes too.
+            watch.ExpiryTimer.Dispose();
+        }
+    }
 
     private void RecheckAll()
     {

@@ -13,8 +13,9 @@ public sealed class TestPki : IDisposable
     public TestPki(string root)
     {
         Root = root;
-        // Valid from ten days ago, so that tests can issue certificates that have already expired.
-        Ca = CertificateAuthority.Create("Test Roaming CA", TimeSpan.FromDays(40), new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
+        // Valid from ten days ago, so that tests can issue certificates that have already expired, and for years, as a
+        // network's CA is, so that certificates can last as long as `roaming cert issue` makes them (13 months).
+        Ca = CertificateAuthority.Create("Test Roaming CA", TimeSpan.FromDays(800), new FakeTimeProvider(DateTimeOffset.UtcNow.AddDays(-10)));
         Ca.Save(Path.Combine(root, "ca"));
     }
 

@@ -104,8 +104,18 @@ public sealed class HealthAndReflectionAccessTests(ITestOutputHelper output)
                 using var watch = health.Watch(new HealthCheckRequest(), deadline: DateTime.UtcNow.Add(Deadline));
                 await watch.ResponseStream.MoveNext(CancellationToken.None);
             }),
-            await Assert.ThrowsAsync<RpcException>(() => ListServicesAsync(channel)),
-            await Assert.ThrowsAsync<RpcException>(() => ListServicesV1Async(channel)),
+            // The reflection calls are refused when they start: the refusal is read without writing a request first,
+            // since a write racing the server's end of the call fails on the client side (CANCELLED) instead.
+            await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                using var call = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.Add(Deadline));
+                await call.ResponseStream.MoveNext(CancellationToken.None);
+            }),
+            await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                using var call = new V1Reflection.ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(deadline: DateTime.UtcNow.Add(Deadline));
+                await call.ResponseStream.MoveNext(CancellationToken.None);
+            }),
         };
         return errors;
     }

@@ -88,6 +88,44 @@ public sealed class OpenStreamIdentityTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task WatchEvseStatus_CertificateValidForAYearAndMore_OpensAndReceivesEvents()
+    {
+        // Certificates as `roaming cert issue` makes them last 13 months; the expiry timer of a stream must take that
+        // (a timer's due time is at most about 49.7 days).
+        await using var endpoints = await StartRegisteredAsync(NoHeartbeat);
+        var certificates = endpoints.Pki.Issue("csp-long", PartyRole.Csp, TwoEndpoints.CspIdentity.PartyId, validity: TimeSpan.FromDays(400));
+        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(certificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        using var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+
+        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
+
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(WatchEvseStatusResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+    }
+
+    [Fact]
+    public async Task WatchEvseStatus_CertificateExpiresMonthsAfterTheStreamOpened_EndsUnauthenticatedCertificateInvalidExpired()
+    {
+        // An expiry beyond the longest timer is reached in steps: the stream still ends when the certificate expires.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var endpoints = await StartRegisteredAsync(NoHeartbeat, services => services.AddSingleton<TimeProvider>(clock));
+        var certificates = endpoints.Pki.Issue(
+            "csp-months", PartyRole.Csp, TwoEndpoints.CspIdentity.PartyId, validity: TimeSpan.FromDays(121), notBefore: clock.GetUtcNow().AddDays(-1));
+        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(certificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        using var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(WatchEvseStatusResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+
+        clock.Advance(TimeSpan.FromDays(121));
+        var error = await EndOfStreamAsync(call.ResponseStream);
+
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal("CERTIFICATE_INVALID", ChargingNetwork.ReasonOf(error));
+        Assert.Contains("expired", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WatchStationCommands_BackofficeCertificateRevokedWhileOpen_EndsUnauthenticatedCertificateRevoked()
     {
         await using var network = await ChargingNetwork.StartAsync(output, NoHeartbeat);

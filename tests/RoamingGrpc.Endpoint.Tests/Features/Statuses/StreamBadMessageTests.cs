@@ -8,9 +8,10 @@ namespace RoamingGrpc.Endpoint.Tests.Features.Statuses;
 
 /// <summary>
 /// A consumer message on a resumable stream (WatchEvseStatus, WatchChargingInfo) that is not the RPC's request message
-/// is the consumer's protocol violation (INVALID_ARGUMENT, STREAM_PROTOCOL_VIOLATION), whether it comes first or after
-/// the start: not the consumer ending the stream (CANCELLED), which is what the endpoint answered before (found by the
-/// streams fuzz target, reliability/fuzz/regressions/streams).
+/// is refused like any undecodable request (INVALID_ARGUMENT, MALFORMED_MESSAGE naming the request type, by the
+/// decoding service binder), whether it comes first or after the start: not the consumer ending the stream (CANCELLED),
+/// which is what the stream engine answered before (found by the streams fuzz target, which runs the engine without the
+/// binder: there the engine answers STREAM_PROTOCOL_VIOLATION, reliability/fuzz/regressions/streams).
 /// </summary>
 public sealed class StreamBadMessageTests(ITestOutputHelper output)
 {
@@ -28,7 +29,7 @@ public sealed class StreamBadMessageTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Watch_MessageThatIsNotTheRequest_InvalidArgumentStreamProtocolViolation(string service, string rpc, bool afterStart)
+    public async Task Watch_MessageThatIsNotTheRequest_InvalidArgumentMalformedMessage(string service, string rpc, bool afterStart)
     {
         await using var endpoints = await TwoEndpoints.StartSettledAsync(output);
         var invoker = endpoints.Channel(endpoints.CspCertificates, TwoEndpoints.CspIdentity, endpoints.Cso).CreateCallInvoker();
@@ -54,7 +55,7 @@ public sealed class StreamBadMessageTests(ITestOutputHelper output)
         });
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Equal("STREAM_PROTOCOL_VIOLATION", HandshakeTests.ReasonOf(error));
-        Assert.Contains($"not a {rpc}Request", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal("MALFORMED_MESSAGE", HandshakeTests.ReasonOf(error));
+        Assert.Contains($"not a valid roaminggrpc.roaming.v1.{rpc}Request", error.Status.Detail, StringComparison.Ordinal);
     }
 }
