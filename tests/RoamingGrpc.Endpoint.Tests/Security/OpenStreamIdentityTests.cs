@@ -28,11 +28,7 @@ public sealed class OpenStreamIdentityTests(ITestOutputHelper output)
     {
         await using var endpoints = await StartRegisteredAsync(NoHeartbeat);
         var certificates = endpoints.Pki.Issue("csp-watcher", PartyRole.Csp, TwoEndpoints.CspIdentity.PartyId);
-        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(certificates, TwoEndpoints.CspIdentity, endpoints.Cso));
-        using var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
-        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(WatchEvseStatusResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+        using var call = await OpenWatchAsync(endpoints, certificates);
 
         var revoked = Stopwatch.StartNew();
         await RevokeAsync(endpoints, certificates);
@@ -73,11 +69,7 @@ public sealed class OpenStreamIdentityTests(ITestOutputHelper output)
         await using var endpoints = await StartRegisteredAsync(NoHeartbeat, services => services.AddSingleton<TimeProvider>(clock));
         var certificates = endpoints.Pki.Issue(
             "csp-short", PartyRole.Csp, TwoEndpoints.CspIdentity.PartyId, validity: TimeSpan.FromHours(2), notBefore: clock.GetUtcNow().AddHours(-1));
-        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(certificates, TwoEndpoints.CspIdentity, endpoints.Cso));
-        using var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
-        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(WatchEvseStatusResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+        using var call = await OpenWatchAsync(endpoints, certificates);
 
         clock.Advance(TimeSpan.FromHours(2));
         var error = await EndOfStreamAsync(call.ResponseStream);
@@ -111,11 +103,7 @@ public sealed class OpenStreamIdentityTests(ITestOutputHelper output)
         await using var endpoints = await StartRegisteredAsync(NoHeartbeat, services => services.AddSingleton<TimeProvider>(clock));
         var certificates = endpoints.Pki.Issue(
             "csp-months", PartyRole.Csp, TwoEndpoints.CspIdentity.PartyId, validity: TimeSpan.FromDays(121), notBefore: clock.GetUtcNow().AddDays(-1));
-        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(certificates, TwoEndpoints.CspIdentity, endpoints.Cso));
-        using var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
-        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
-        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
-        Assert.Equal(WatchEvseStatusResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+        using var call = await OpenWatchAsync(endpoints, certificates);
 
         clock.Advance(TimeSpan.FromDays(121));
         var error = await EndOfStreamAsync(call.ResponseStream);
@@ -160,6 +148,17 @@ public sealed class OpenStreamIdentityTests(ITestOutputHelper output)
         File.AppendAllTextAsync(endpoints.RevocationFile, TestPki.SerialOf(certificates) + "\n");
 
     // Reads (and drops) whatever the stream still sends until it ends; the call's deadline bounds the wait.
+    /// <summary>Opens WatchEvseStatus at the CSO with the CSP certificate in <paramref name="certificates"/>, and reads its opened message.</summary>
+    private static async Task<AsyncDuplexStreamingCall<WatchEvseStatusRequest, WatchEvseStatusResponse>> OpenWatchAsync(TwoEndpoints endpoints, string certificates)
+    {
+        var client = new EvseStatusService.EvseStatusServiceClient(endpoints.Channel(certificates, TwoEndpoints.CspIdentity, endpoints.Cso));
+        var call = client.WatchEvseStatus(deadline: DateTime.UtcNow.Add(Deadline));
+        await call.RequestStream.WriteAsync(new WatchEvseStatusRequest { Start = new WatchEvseStatusStart() });
+        Assert.True(await call.ResponseStream.MoveNext(CancellationToken.None));
+        Assert.Equal(WatchEvseStatusResponse.KindOneofCase.Opened, call.ResponseStream.Current.KindCase);
+        return call;
+    }
+
     private static async Task<RpcException> EndOfStreamAsync<T>(IAsyncStreamReader<T> responses)
     {
         try
